@@ -1,0 +1,120 @@
+/**
+ * The group-chat rules of the participant operations, as pure functions of a
+ * {@link Chat} snapshot. The fake API enforces them with these same functions,
+ * and a client can run them as a pre-flight check.
+ *
+ * - Add: group chats only, with 3 or more active participants; the handle must
+ *   not already be in the chat; it must support the group's service
+ *   (cross-service additions are not allowed).
+ * - Remove: group chats only; the handle must be in the chat; 3 or more
+ *   participants must remain.
+ *
+ * @since 0.1.0
+ */
+import { Option } from "effect"
+import type { Chat, ChatHandle } from "./Chat.js"
+import {
+  CrossServiceAddition,
+  NotAGroupChat,
+  ParticipantAlreadyInChat,
+  ParticipantNotInChat,
+  TooFewParticipants
+} from "./Errors.js"
+import type { AddRuleViolation, RemoveRuleViolation } from "./Errors.js"
+import type { ServiceType } from "./ServiceType.js"
+
+/**
+ * The fewest participants a group chat may have.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MIN_GROUP_PARTICIPANTS = 3
+
+/**
+ * Whether a chat handle is a current participant: status `"active"` (or no
+ * status) and not left.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isActive = (handle: ChatHandle): boolean =>
+  (handle.status === undefined || handle.status === null || handle.status === "active") &&
+  (handle.left_at === undefined || handle.left_at === null)
+
+/**
+ * The chat's current participants.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const activeParticipants = (chat: Chat): ReadonlyArray<ChatHandle> => chat.handles.filter(isActive)
+
+/**
+ * Whether two handles name the same participant: phone numbers exactly, email
+ * addresses without regard to case.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const sameHandle = (a: string, b: string): boolean =>
+  a === b || (a.includes("@") && b.includes("@") && a.toLowerCase() === b.toLowerCase())
+
+/**
+ * Whether the handle is a current participant of the chat.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isParticipant = (chat: Chat, handle: string): boolean =>
+  chat.handles.some((h) => isActive(h) && sameHandle(h.handle, handle))
+
+/**
+ * Checks adding `handle` to `chat`. `handleServices`, when known, are the
+ * services the handle can use; without them the cross-service rule is not
+ * checked (the server still checks it).
+ *
+ * @returns the first rule the add would break, or `None` if it is allowed.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const checkAdd = (
+  chat: Chat,
+  handle: string,
+  handleServices?: ReadonlyArray<ServiceType>
+): Option.Option<AddRuleViolation> => {
+  const chatId = chat.id
+  if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId, handle }))
+  const participants = activeParticipants(chat).length
+  if (participants < MIN_GROUP_PARTICIPANTS) {
+    return Option.some(new TooFewParticipants({ chatId, handle, participants }))
+  }
+  if (isParticipant(chat, handle)) return Option.some(new ParticipantAlreadyInChat({ chatId, handle }))
+  const chatService = chat.service
+  if (chatService !== undefined && chatService !== null && handleServices !== undefined) {
+    if (!handleServices.includes(chatService)) {
+      return Option.some(new CrossServiceAddition({ chatId, handle, chatService, handleServices }))
+    }
+  }
+  return Option.none()
+}
+
+/**
+ * Checks removing `handle` from `chat`.
+ *
+ * @returns the first rule the removal would break, or `None` if it is allowed.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const checkRemove = (chat: Chat, handle: string): Option.Option<RemoveRuleViolation> => {
+  const chatId = chat.id
+  if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId, handle }))
+  if (!isParticipant(chat, handle)) return Option.some(new ParticipantNotInChat({ chatId, handle }))
+  const remaining = activeParticipants(chat).length - 1
+  if (remaining < MIN_GROUP_PARTICIPANTS) {
+    return Option.some(new TooFewParticipants({ chatId, handle, participants: remaining }))
+  }
+  return Option.none()
+}

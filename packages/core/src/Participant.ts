@@ -1,0 +1,88 @@
+/**
+ * The participant operations' request bodies and answers, with the API's wire
+ * names.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { Handle } from "./Handle.js"
+
+/**
+ * The body of `POST /v3/chats/{chatId}/participants`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ParticipantAddParams = Schema.Struct({
+  /** Phone number (E.164 format) or email address of the participant to add. */
+  handle: Handle
+}).annotations({ identifier: "ParticipantAddParams" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParticipantAddParams = typeof ParticipantAddParams.Type
+
+/**
+ * The body of `DELETE /v3/chats/{chatId}/participants`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ParticipantRemoveParams = Schema.Struct({
+  /** Phone number (E.164 format) or email address of the participant to remove. */
+  handle: Handle
+}).annotations({ identifier: "ParticipantRemoveParams" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParticipantRemoveParams = typeof ParticipantRemoveParams.Type
+
+/** A field the API documents as optional; `null` on the wire decodes as absent. */
+const optionalString = Schema.optionalWith(Schema.String, { exact: true, nullable: true })
+
+const queuedFields = {
+  /** A human-readable description, e.g. `"Participant addition queued"`. */
+  message: optionalString,
+  /** `"accepted"`: the change is queued on Linq's side, not yet done. */
+  status: optionalString,
+  /** Linq's trace id for this request, for support tickets. */
+  trace_id: optionalString
+}
+
+/**
+ * The answer to an add: the addition is queued (`status: "accepted"`). Every
+ * field is optional; unknown fields are ignored.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ParticipantAddResponse = Schema.Struct(queuedFields).annotations({
+  identifier: "ParticipantAddResponse"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParticipantAddResponse = typeof ParticipantAddResponse.Type
+
+/**
+ * The answer to a removal: the removal is queued (`status: "accepted"`).
+ * Every field is optional; unknown fields are ignored.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ParticipantRemoveResponse = Schema.Struct(queuedFields).annotations({
+  identifier: "ParticipantRemoveResponse"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ParticipantRemoveResponse = typeof ParticipantRemoveResponse.Type
