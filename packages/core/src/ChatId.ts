@@ -64,6 +64,14 @@ const describeProblem = (input: string): string => {
  */
 export const parseChatId = (input: string): Effect.Effect<ChatId, InvalidChatId> =>
   Either.match(decodeChatId(input), {
-    onLeft: () => Effect.fail(new InvalidChatId({ input, reason: describeProblem(input) })),
+    onLeft: () =>
+      Effect.fail(
+        typeof input === "string"
+          ? new InvalidChatId({ input, reason: describeProblem(input) })
+          : new InvalidChatId({
+              input: String(input),
+              reason: `expected a string, got ${input === null ? "null" : typeof input}`
+            })
+      ),
     onRight: Effect.succeed
   })

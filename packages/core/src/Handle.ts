@@ -108,13 +108,14 @@ const decodeHandle = Schema.decodeUnknownEither(Handle)
 const describeProblem = (input: string): string => {
   if (input.length === 0) return "it is empty; expected an E.164 phone number or an email address"
   if (/[\s\p{C}]/u.test(input)) return "it contains whitespace or control characters"
-  if (input.startsWith("+") || /^[\d\s().-]+$/.test(input)) {
-    return "a phone number must be in E.164 form: + then 2 to 15 digits, the first not 0 (for example +12223334444)"
-  }
+  // An @ means an email address was meant, even when the local part starts with + ("+tag@example").
   if (input.includes("@")) {
     return input.length > EMAIL_MAX_LENGTH
       ? `an email address can be at most ${EMAIL_MAX_LENGTH} characters`
       : "an email address needs exactly one @ and a dotted domain (for example user@example.com)"
+  }
+  if (input.startsWith("+") || /^[\d\s().-]+$/.test(input)) {
+    return "a phone number must be in E.164 form: + then 2 to 15 digits, the first not 0 (for example +12223334444)"
   }
   return "expected an E.164 phone number (+12223334444) or an email address (user@example.com)"
 }
@@ -135,7 +136,15 @@ const describeProblem = (input: string): string => {
  */
 export const parseHandle = (input: string): Effect.Effect<Handle, InvalidHandle> =>
   Either.match(decodeHandle(input), {
-    onLeft: () => Effect.fail(new InvalidHandle({ input, reason: describeProblem(input) })),
+    onLeft: () =>
+      Effect.fail(
+        typeof input === "string"
+          ? new InvalidHandle({ input, reason: describeProblem(input) })
+          : new InvalidHandle({
+              input: String(input),
+              reason: `expected a string, got ${input === null ? "null" : typeof input}`
+            })
+      ),
     onRight: Effect.succeed
   })
 
