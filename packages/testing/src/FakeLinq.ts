@@ -1,0 +1,311 @@
+/**
+ * FakeLinq: an in-memory Linq Partner API for tests, examples and benchmarks.
+ *
+ * It holds chats and handle capabilities, answers the participant, chat and
+ * capability routes exactly as the API does (same paths, bodies, statuses and
+ * error envelope), enforces core's `GroupChatRules` atomically, records every
+ * request in a journal, and injects faults on demand. Use it in-process, as a
+ * platform `HttpClient` layer ({@link FakeLinq.layer}), or over real HTTP on
+ * the loopback interface ({@link FakeLinq.serve}, {@link FakeLinq.layerServer}).
+ * Both share one request handler.
+ *
+ * @since 0.1.0
+ */
+import { HttpClient } from "@effect/platform"
+import type { Chat, ServiceType } from "@linq-effect/core"
+import { GroupChatRules } from "@linq-effect/core"
+import type { Cause, Duration, Scope } from "effect"
+import { Context, Effect, Layer } from "effect"
+import type { Handler, HandlerOptions } from "./FakeHandler.js"
+import * as FakeHandler from "./FakeHandler.js"
+import * as FakeState from "./FakeState.js"
+import type { Fault, InjectOptions } from "./Fault.js"
+import type { ScriptedFault } from "./FaultScript.js"
+import * as FaultScript from "./FaultScript.js"
+import * as InProcessClient from "./InProcessClient.js"
+import type { JournalEntry } from "./Journal.js"
+import * as Journal from "./Journal.js"
+import * as LoopbackServer from "./LoopbackServer.js"
+import type { FakeSeed, SeedChat } from "./Seed.js"
+import { DefaultChats, DefaultHandles, defaultSeed } from "./Seed.js"
+
+/**
+ * Options of a FakeLinq.
+ *
+ * - `apiKey`: the only bearer token accepted (default: any non-empty token);
+ * - `basePath`: the API's path prefix (default `"/api/partner"`; requests
+ *   without it are accepted too);
+ * - `queueDelay`: how long an accepted add or remove waits before it changes
+ *   the state, as on Linq's queue (default zero: immediately).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeLinqOptions extends HandlerOptions {
+  readonly queueDelay?: Duration.DurationInput | undefined
+}
+
+/**
+ * Options of {@link FakeLinq.serve}: those of a FakeLinq, plus the interface
+ * (default `127.0.0.1`) and port (default 0: any free port) to listen on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeLinqServeOptions extends FakeLinqOptions {
+  readonly host?: string | undefined
+  readonly port?: number | undefined
+}
+
+/**
+ * What a FakeLinq offers a test: its state, its fault script, its journal,
+ * and its request handler.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeLinqService {
+  /** The chat with this id; fails with `NoSuchElementException` when there is none. */
+  readonly chat: (chatId: string) => Effect.Effect<Chat, Cause.NoSuchElementException>
+  /** Every chat. */
+  readonly chats: Effect.Effect<ReadonlyArray<Chat>>
+  /** The handles of the chat's active participants. */
+  readonly participants: (
+    chatId: string
+  ) => Effect.Effect<ReadonlyArray<string>, Cause.NoSuchElementException>
+  /** Adds a chat, or replaces the chat with the same id. */
+  readonly putChat: (chat: SeedChat) => Effect.Effect<void>
+  /** The services a handle supports (all three when not listed). */
+  readonly capabilities: (handle: string) => Effect.Effect<ReadonlyArray<ServiceType>>
+  /** Sets the services a handle supports. */
+  readonly setCapabilities: (handle: string, services: ReadonlyArray<ServiceType>) => Effect.Effect<void>
+  /**
+   * Scripts a fault: for the next `times` requests (default 1, or `"always"`
+   * until cleared) of `route` (default `"any"`). Faults answer in the order
+   * they were injected.
+   */
+  readonly inject: (fault: Fault, options?: InjectOptions) => Effect.Effect<void>
+  /** The faults still scripted. */
+  readonly faults: Effect.Effect<ReadonlyArray<ScriptedFault>>
+  /** Removes every scripted fault. */
+  readonly clearFaults: Effect.Effect<void>
+  /** Every request received since the start (or the last `clearJournal`), in arrival order. */
+  readonly journal: Effect.Effect<ReadonlyArray<JournalEntry>>
+  /** Empties the journal. */
+  readonly clearJournal: Effect.Effect<void>
+  /** How many accepted changes wait on the queue (with a `queueDelay`). */
+  readonly pendingChanges: Effect.Effect<number>
+  /** Waits until the queue is empty (with a `queueDelay`, on the fake's `Clock`). */
+  readonly awaitQueue: Effect.Effect<void>
+  /** Back to the seed: queued changes dropped, faults cleared, journal emptied. */
+  readonly reset: Effect.Effect<void>
+  /** The request handler both transports use. */
+  readonly handle: Handler
+}
+
+/**
+ * A FakeLinq served over HTTP: the service, plus where it listens.
+ *
+ * - `baseUrl`: give it to a Linq client; it includes the base path
+ *   (`http://127.0.0.1:41234/api/partner`);
+ * - `origin`: scheme, host and port; `port`: the port;
+ * - `openConnections`: how many client connections are open right now.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServedFakeLinq extends FakeLinqService, LoopbackServer.LoopbackServer {}
+
+/**
+ * Makes a FakeLinq (no transport) for the lifetime of the scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  seed: FakeSeed = defaultSeed,
+  options: FakeLinqOptions = {}
+): Effect.Effect<FakeLinqService, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const state = yield* FakeState.make(seed, { queueDelay: options.queueDelay })
+    const faults = yield* FaultScript.make
+    const journal = yield* Journal.makeStore
+    const handle = FakeHandler.make({ state, faults, journal, options })
+    const chat = (chatId: string) => Effect.flatten(state.chat(chatId))
+    return {
+      chat,
+      chats: state.chats,
+      participants: (chatId) =>
+        Effect.map(chat(chatId), (c) => GroupChatRules.activeParticipants(c).map((h) => h.handle)),
+      putChat: state.putChat,
+      capabilities: state.capabilities,
+      setCapabilities: state.setCapabilities,
+      inject: faults.inject,
+      faults: faults.scripted,
+      clearFaults: faults.clear,
+      journal: journal.entries,
+      clearJournal: journal.clear,
+      pendingChanges: state.pendingChanges,
+      awaitQueue: state.awaitQueue,
+      reset: Effect.all([state.reset, faults.clear, journal.clear], { discard: true }),
+      handle
+    }
+  })
+
+const inProcessContext = (service: FakeLinqService) =>
+  Context.make(FakeLinq, service).pipe(
+    Context.add(HttpClient.HttpClient, InProcessClient.make(service.handle))
+  )
+
+/**
+ * FakeLinq in-process: the `FakeLinq` service and a platform `HttpClient`
+ * whose requests it answers (any origin, no sockets). Interrupting a request
+ * interrupts its answer (a delay or a hang).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { HttpClient } from "@effect/platform"
+ * import { DefaultChats, FakeLinq } from "@linq-effect/testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const client = yield* HttpClient.HttpClient
+ *   const response = yield* client.get(
+ *     `https://api.linqapp.com/api/partner/v3/chats/${DefaultChats.iMessageGroup}`,
+ *     { headers: { authorization: "Bearer test" } }
+ *   )
+ *   return yield* response.json
+ * }).pipe(Effect.scoped, Effect.provide(FakeLinq.layer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  seed: FakeSeed = defaultSeed,
+  options: FakeLinqOptions = {}
+): Layer.Layer<FakeLinq | HttpClient.HttpClient> =>
+  Layer.scopedContext(Effect.map(make(seed, options), inProcessContext))
+
+/**
+ * FakeLinq over real HTTP: a server on `127.0.0.1` (any free port by
+ * default) for the lifetime of the scope. Returns the service together with
+ * `baseUrl` (base path included), `origin`, `port` and `openConnections`.
+ * Request handling follows the `Clock` of the Effect that started it. A
+ * `Fault.disconnect` destroys the socket; a client that goes away interrupts
+ * its answer.
+ *
+ * Node only (`node:http` is loaded when the server starts).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FakeLinq } from "@linq-effect/testing"
+ *
+ * const program = Effect.scoped(
+ *   Effect.gen(function* () {
+ *     const fake = yield* FakeLinq.serve()
+ *     console.log(`Linq API at ${fake.baseUrl}`)
+ *     yield* Effect.never
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (
+  seed: FakeSeed = defaultSeed,
+  options: FakeLinqServeOptions = {}
+): Effect.Effect<ServedFakeLinq, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const service = yield* make(seed, options)
+    const server = yield* LoopbackServer.serve(service.handle, {
+      host: options.host,
+      port: options.port,
+      basePath: options.basePath
+    })
+    return { ...service, ...server }
+  })
+
+/**
+ * FakeLinq over real HTTP, as a layer: the `FakeLinq` service and the
+ * `FakeLinqServer` (the same service with `baseUrl` and `openConnections`).
+ * Pair it with any `HttpClient` layer (`NodeHttpClient.layerUndici`,
+ * `FetchHttpClient.layer`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FakeLinq, FakeLinqServer } from "@linq-effect/testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const server = yield* FakeLinqServer
+ *   return server.baseUrl
+ * }).pipe(Effect.provide(FakeLinq.layerServer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServer = (
+  seed: FakeSeed = defaultSeed,
+  options: FakeLinqServeOptions = {}
+): Layer.Layer<FakeLinq | FakeLinqServer> =>
+  Layer.scopedContext(
+    Effect.map(serve(seed, options), (served) =>
+      Context.make(FakeLinq, served).pipe(Context.add(FakeLinqServer, served))
+    )
+  )
+
+/**
+ * The FakeLinq service tag. Its statics build it: {@link layer} (in-process,
+ * with an `HttpClient`), {@link serve} and {@link layerServer} (over HTTP),
+ * {@link make} (no transport); `defaultSeed`, `chats` and `handles` name the
+ * default seed's data.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FakeLinq, Fault } from "@linq-effect/testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const fake = yield* FakeLinq
+ *   yield* fake.inject(Fault.status(503), { route: "add", times: 2 })
+ *   // ... run the code under test ...
+ *   const chat = yield* fake.chat(FakeLinq.chats.iMessageGroup)
+ *   const requests = yield* fake.journal
+ * }).pipe(Effect.provide(FakeLinq.layer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class FakeLinq extends Context.Tag("@linq-effect/testing/FakeLinq")<FakeLinq, FakeLinqService>() {
+  /** {@link make} */
+  static readonly make = make
+  /** {@link layer} */
+  static readonly layer = layer
+  /** {@link serve} */
+  static readonly serve = serve
+  /** {@link layerServer} */
+  static readonly layerServer = layerServer
+  /** The seed used when none is given. */
+  static readonly defaultSeed = defaultSeed
+  /** The default seed's chat ids ({@link DefaultChats}). */
+  static readonly chats = DefaultChats
+  /** The default seed's handles ({@link DefaultHandles}). */
+  static readonly handles = DefaultHandles
+}
+
+/**
+ * The FakeLinq served by {@link FakeLinq.layerServer}: the service plus
+ * `baseUrl`, `origin`, `port` and `openConnections`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class FakeLinqServer extends Context.Tag("@linq-effect/testing/FakeLinqServer")<
+  FakeLinqServer,
+  ServedFakeLinq
+>() {}

@@ -1,0 +1,322 @@
+/**
+ * Faults FakeLinq can inject into its answers: error statuses (with or without
+ * retry hints), delays, hangs, dropped connections and malformed bodies.
+ *
+ * A fault is plain data; script it with `FakeLinq`'s `inject`:
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FakeLinq, Fault } from "@linq-effect/testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const fake = yield* FakeLinq
+ *   // the next two adds are rate limited, then the API answers normally
+ *   yield* fake.inject(Fault.status(429, { retryAfter: "2" }), { route: "add", times: 2 })
+ *   // every request hangs until the faults are cleared
+ *   yield* fake.inject(Fault.hang, { times: "always" })
+ *   yield* fake.clearFaults
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Duration } from "effect"
+import { defaultErrorFor } from "./ApiAnswers.js"
+
+/**
+ * The body of a {@link Respond} fault: the API's error envelope (with a fresh
+ * trace id) or raw bytes sent as they are.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FaultBody =
+  | { readonly _tag: "Envelope"; readonly code: number | undefined; readonly message: string }
+  | { readonly _tag: "Raw"; readonly body: string | Uint8Array; readonly contentType: string | undefined }
+
+/**
+ * Answer with this status, headers and body instead of handling the request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Respond {
+  readonly _tag: "Respond"
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: FaultBody
+}
+
+/**
+ * Wait, then answer normally (or with `then`, another fault).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Delay {
+  readonly _tag: "Delay"
+  readonly duration: Duration.Duration
+  readonly then: Fault | undefined
+}
+
+/**
+ * Never answer. The waiting request stays interruptible: interrupting the
+ * client's fiber (or closing its connection, when served) ends it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Hang {
+  readonly _tag: "Hang"
+}
+
+/**
+ * Drop the connection without answering. In-process the client fails with
+ * `HttpClientError.RequestError` (reason `"Transport"`); when served, the
+ * socket is destroyed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Disconnect {
+  readonly _tag: "Disconnect"
+}
+
+/**
+ * A fault FakeLinq can inject.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault = Respond | Delay | Hang | Disconnect
+
+/**
+ * Which requests a scripted fault applies to: the add, remove, get-chat or
+ * capability-check routes, or `"any"` request (unknown routes included).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FaultRoute = "add" | "remove" | "getChat" | "capability" | "any"
+
+/**
+ * Options of `FakeLinq`'s `inject`: the route (default `"any"`) and how many
+ * matching requests the fault applies to (default 1; `"always"` until
+ * `clearFaults`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InjectOptions {
+  readonly route?: FaultRoute | undefined
+  readonly times?: number | "always" | undefined
+}
+
+/**
+ * Options of {@link status}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StatusOptions {
+  /**
+   * A `Retry-After` header: a number of seconds, a string sent verbatim
+   * (`"2"`, or an HTTP date), or a `Date` (sent as an HTTP date).
+   */
+  readonly retryAfter?: number | string | Date | undefined
+  /** A `retry-after-ms` header, in milliseconds. */
+  readonly retryAfterMs?: number | undefined
+  /** An `x-should-retry: true|false` header. */
+  readonly shouldRetry?: boolean | undefined
+  /** The envelope's code (default: the usual code of the status, if any). */
+  readonly code?: number | undefined
+  /** The envelope's message (default: the usual text of the status). */
+  readonly message?: string | undefined
+  /** A raw body to send instead of the envelope (`""` for an empty body). */
+  readonly body?: string | Uint8Array | undefined
+  /** The content type of a raw `body` (default: guessed from it). */
+  readonly contentType?: string | undefined
+  /** Any other response headers. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * Answer with `status`: by default the API's error envelope with the usual code
+ * and message of that status (429 → 1007 "Rate limit exceeded", 503 → 4004
+ * ...), optionally with retry headers, or with a raw `body` of your own.
+ * Statuses from 200 to 599 can be sent in-process.
+ *
+ * @example
+ * ```ts
+ * import { Fault } from "@linq-effect/testing"
+ *
+ * Fault.status(429, { retryAfter: "2" })
+ * Fault.status(503, { retryAfterMs: 250, shouldRetry: true })
+ * Fault.status(502, { body: "" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const status = (status: number, options: StatusOptions = {}): Respond => {
+  const headers: Record<string, string> = {}
+  if (options.retryAfter !== undefined) {
+    const value = options.retryAfter
+    headers["retry-after"] =
+      value instanceof Date ? value.toUTCString() : typeof value === "number" ? String(value) : value
+  }
+  if (options.retryAfterMs !== undefined) headers["retry-after-ms"] = String(options.retryAfterMs)
+  if (options.shouldRetry !== undefined) headers["x-should-retry"] = String(options.shouldRetry)
+  Object.assign(headers, options.headers)
+  const usual = defaultErrorFor(status)
+  const body: FaultBody =
+    options.body === undefined
+      ? { _tag: "Envelope", code: options.code ?? usual.code, message: options.message ?? usual.message }
+      : { _tag: "Raw", body: options.body, contentType: options.contentType }
+  return { _tag: "Respond", status, headers, body }
+}
+
+/**
+ * Answer with `status` and exactly this body (HTML, truncated JSON, wrong-typed
+ * JSON, empty...). The content type is `options.contentType`, else guessed:
+ * `text/html` for a body starting with `<`, none for an empty body, JSON
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { Fault } from "@linq-effect/testing"
+ *
+ * Fault.body(200, "<html>")
+ * Fault.body(202, "{\"message\":", { contentType: "application/json" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const body = (
+  status: number,
+  body: string | Uint8Array,
+  options: {
+    readonly contentType?: string | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  } = {}
+): Respond => ({
+  _tag: "Respond",
+  status,
+  headers: { ...options.headers },
+  body: { _tag: "Raw", body, contentType: options.contentType }
+})
+
+/**
+ * An HTML error page, as a proxy or gateway sends (default 502).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const html = (status = 502): Respond =>
+  body(
+    status,
+    `<html>\n<head><title>${status} Bad Gateway</title></head>\n<body>\n<center><h1>${status} Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n`,
+    { contentType: "text/html" }
+  )
+
+/**
+ * An empty body with `status` (no content type).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const empty = (status: number): Respond => body(status, "")
+
+/**
+ * A JSON body cut off in the middle, labelled `application/json` (default 202).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const truncatedJson = (status = 202): Respond =>
+  body(status, `{"message":"Participant addition queued","status":"acc`, { contentType: "application/json" })
+
+/**
+ * Valid JSON with the documented fields of the wrong types (default 202):
+ * `{"message":42,"status":["accepted"],"trace_id":{"id":1}}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const wrongTypes = (status = 202): Respond =>
+  body(status, `{"message":42,"status":["accepted"],"trace_id":{"id":1}}`, {
+    contentType: "application/json"
+  })
+
+/**
+ * A huge, valid JSON body of about `bytes` bytes (default 202 and 5 MB):
+ * `{"message":"xxxx…","status":"accepted","trace_id":"huge"}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hugeBody = (status = 202, bytes = 5_000_000): Respond => {
+  const head = `{"message":"`
+  const tail = `","status":"accepted","trace_id":"huge"}`
+  const fill = Math.max(0, bytes - head.length - tail.length)
+  return body(status, head + "x".repeat(fill) + tail, { contentType: "application/json" })
+}
+
+/**
+ * Wait `duration` (on the Effect `Clock` of the fake), then answer normally,
+ * or apply `then`.
+ *
+ * @example
+ * ```ts
+ * import { Fault } from "@linq-effect/testing"
+ *
+ * Fault.delay("2 seconds")
+ * Fault.delay("500 millis", Fault.status(503))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const delay = (duration: Duration.DurationInput, then?: Fault): Delay => ({
+  _tag: "Delay",
+  duration: Duration.decode(duration),
+  then
+})
+
+/**
+ * Never answer (interruptible).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hang: Hang = { _tag: "Hang" }
+
+/**
+ * Drop the connection without answering.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const disconnect: Disconnect = { _tag: "Disconnect" }
+
+/**
+ * A short description of a fault, as the journal shows it
+ * (`"status 429"`, `"delay 2s"`, `"hang"`, `"disconnect"`).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const describe = (fault: Fault): string => {
+  switch (fault._tag) {
+    case "Respond":
+      return fault.body._tag === "Envelope" ? `status ${fault.status}` : `body ${fault.status}`
+    case "Delay":
+      return `delay ${Duration.format(fault.duration)}${fault.then === undefined ? "" : ` then ${describe(fault.then)}`}`
+    case "Hang":
+      return "hang"
+    case "Disconnect":
+      return "disconnect"
+  }
+}
