@@ -123,12 +123,12 @@ const apply = (op: Operation, chat: Chat, handle: string, now: DateTime.Utc, han
     }
     return { ...chat, handles: [...chat.handles, added], updated_at: now }
   }
-  let done = false
-  const handles = chat.handles.map((h) => {
-    if (done || !GroupChatRules.isActive(h) || !GroupChatRules.sameHandle(h.handle, handle)) return h
-    done = true
-    return { ...h, status: "removed" as const, left_at: now }
-  })
+  // Every active entry of the handle goes (an email may be listed in two cases).
+  const handles = chat.handles.map((h) =>
+    GroupChatRules.isActive(h) && GroupChatRules.sameHandle(h.handle, handle)
+      ? { ...h, status: "removed" as const, left_at: now }
+      : h
+  )
   return { ...chat, handles, updated_at: now }
 }
 
