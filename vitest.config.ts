@@ -7,7 +7,7 @@ export default defineConfig({
     conditions: ["@linq-effect/source"]
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/bench/**"],
     testTimeout: 30_000,
     hookTimeout: 30_000

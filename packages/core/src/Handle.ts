@@ -107,6 +107,9 @@ const decodeHandle = Schema.decodeUnknownEither(Handle)
  */
 const describeProblem = (input: string): string => {
   if (input.length === 0) return "it is empty; expected an E.164 phone number or an email address"
+  if (/^\+?[\d ().-]+$/.test(input)) {
+    return "a phone number must be in E.164 form: + then 2 to 15 digits, the first not 0, without spaces, dashes or parentheses (for example +12223334444)"
+  }
   if (/[\s\p{C}]/u.test(input)) return "it contains whitespace or control characters"
   // An @ means an email address was meant, even when the local part starts with + ("+tag@example").
   if (input.includes("@")) {

@@ -39,6 +39,7 @@ import {
   Unauthorized
 } from "@linq-effect/core"
 import type { AddRuleViolation, LinqApiError, RemoveRuleViolation } from "@linq-effect/core"
+import { ServiceType } from "@linq-effect/core"
 import type { Duration } from "effect"
 import { Either, Option, Schema } from "effect"
 
@@ -194,6 +195,15 @@ const serverFields = (answer: ApiAnswer) => ({
   ...(answer.traceId === undefined ? {} : { traceId: answer.traceId })
 })
 
+/** The one service a message names, if it names exactly one (the group's, in a cross-service refusal). */
+const mentionedService = (message: string): ServiceType | undefined => {
+  const named = new Set(message.match(/\b(?:iMessage|SMS|RCS)\b/g))
+  const [only] = named
+  return named.size === 1 && isServiceType(only) ? only : undefined
+}
+
+const isServiceType = Schema.is(ServiceType)
+
 const ADD_KINDS: ReadonlySet<ViolationKind> = new Set([
   "NotAGroupChat",
   "CrossServiceAddition",
@@ -218,8 +228,10 @@ export const recognizeAdd =
     Option.map(recognize(answer, ADD_KINDS), (kind): AddRuleViolation => {
       const fields = { chatId, handle, ...serverFields(answer) }
       switch (kind) {
-        case "CrossServiceAddition":
-          return new CrossServiceAddition(fields)
+        case "CrossServiceAddition": {
+          const chatService = mentionedService(answer.message)
+          return new CrossServiceAddition(chatService === undefined ? fields : { ...fields, chatService })
+        }
         case "TooFewParticipants":
           return new TooFewParticipants(fields)
         case "ParticipantAlreadyInChat":

@@ -1,0 +1,72 @@
+/**
+ * `pnpm demo`: runs every example, by default against FakeLinq served on
+ * 127.0.0.1 over a real HTTP client (undici). With LINQ_API_V3_API_KEY set,
+ * the same examples run against the real Linq API (or LINQ_API_V3_BASE_URL).
+ */
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
+import { LinqHttpClient } from "@linq-effect/http"
+import { FakeLinq } from "@linq-effect/testing"
+import { Config, Console, Effect, Layer, Option } from "effect"
+import * as AddParticipant from "./add-participant.js"
+import * as BatchAdd from "./batch-add.js"
+import * as Onboarding from "./onboarding.js"
+import * as RemoveParticipant from "./remove-participant.js"
+import * as RuleViolations from "./rule-violations.js"
+import { layerFromEnv } from "./Scenario.js"
+
+const examples = [
+  ["add a participant", AddParticipant.program],
+  ["remove a participant", RemoveParticipant.program],
+  ["handle every group-chat rule violation", RuleViolations.program],
+  ["add several handles, two at a time", BatchAdd.program],
+  ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program]
+] as const
+
+const runAll = Effect.forEach(examples, ([title, program], i) =>
+  Console.log(`\n${i + 1}. ${title}`).pipe(Effect.zipRight(program))
+)
+
+/** Against the real API: LinqHttpClient.layerConfig reads the key and base URL. */
+const real = Effect.gen(function* () {
+  const baseUrl = yield* Config.string("LINQ_API_V3_BASE_URL").pipe(
+    Config.withDefault("https://api.linqapp.com/api/partner")
+  )
+  yield* Console.log(
+    `LINQ_API_V3_API_KEY is set: running the examples against the real Linq API at ${baseUrl}`
+  )
+  yield* runAll.pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        LinqHttpClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)),
+        layerFromEnv
+      )
+    )
+  )
+})
+
+/** Against FakeLinq on loopback: the whole stack, real HTTP, no internet. */
+const embedded = Effect.scoped(
+  Effect.gen(function* () {
+    const fake = yield* FakeLinq.serve()
+    yield* Console.log(`Running the examples against the embedded FakeLinq at ${fake.baseUrl}`)
+    yield* Console.log("(set LINQ_API_V3_API_KEY to run them against the real Linq API)")
+    yield* runAll.pipe(
+      Effect.provide(
+        Layer.mergeAll(
+          LinqHttpClient.layer({ apiKey: "demo-key", baseUrl: fake.baseUrl }).pipe(
+            Layer.provide(NodeHttpClient.layerUndici)
+          ),
+          layerFromEnv
+        )
+      )
+    )
+    const journal = yield* fake.journal
+    yield* Console.log(`\nFakeLinq answered ${journal.length} requests; nothing left the machine.`)
+  })
+)
+
+const main = Effect.flatMap(Config.option(Config.redacted("LINQ_API_V3_API_KEY")), (key) =>
+  Option.isSome(key) ? real : embedded
+)
+
+NodeRuntime.runMain(main)
