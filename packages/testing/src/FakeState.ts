@@ -184,7 +184,8 @@ export const make = (
             const at = yield* DateTime.now
             yield* Ref.update(ref, (data) => step(data, op, chatId, handle, at, handleId, true)[1])
           })
-          yield* FiberSet.run(queue, Effect.delay(later, delay))
+          // forked from an uninterruptible region: the queued fiber itself must stay interruptible
+          yield* FiberSet.run(queue, Effect.interruptible(Effect.delay(later, delay)))
         }
         return result
       }).pipe(Effect.uninterruptible)

@@ -80,11 +80,11 @@ const toWebResponse = (
 ): Effect.Effect<Response, HttpClientError.RequestError> =>
   Effect.try({
     try: () => {
-      const payload = NULL_BODY.has(status)
-        ? null
-        : typeof body === "string"
-          ? body
-          : new Blob([body.slice()])
+      // A Blob without a type, so that the web Response adds no content type of its own.
+      const payload =
+        NULL_BODY.has(status) || body.length === 0
+          ? null
+          : new Blob([typeof body === "string" ? body : body.slice()])
       return new Response(payload, { status, headers: { ...headers } })
     },
     catch: (cause) =>
