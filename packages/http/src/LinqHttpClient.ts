@@ -23,6 +23,7 @@ import {
   Layer,
   Option,
   ParseResult,
+  pipe,
   Redacted,
   Schema,
   Stream
@@ -104,7 +105,9 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
   /**
    * The path template below the base URL, e.g.
    * `/v3/chats/{chatId}/participants`. It names the span; `{name}`
-   * placeholders are filled from `params`, percent-encoded.
+   * placeholders are filled from `params`, percent-encoded as one segment
+   * each. A missing, empty, `.` or `..` value is a defect (the call dies,
+   * sending nothing).
    */
   readonly path: string
   readonly params?: Readonly<Record<string, string>>
@@ -242,10 +245,26 @@ const checkBaseUrl = (raw: string | URL, allowInsecure: boolean): Either.Either<
 const encodeSegment = (value: string): string =>
   encodeURIComponent(value.replace(/[\uD800-\uDFFF]/gu, "\uFFFD"))
 
-const fillPath = (template: string, params: Readonly<Record<string, string>> | undefined): string =>
-  params === undefined
-    ? template
-    : template.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(params[name] ?? ""))
+/**
+ * Fills a path template. A missing, empty, `.` or `..` value is refused:
+ * percent-encoding cannot keep those one segment (URL parsing resolves `.`,
+ * `..` and their `%2E` spellings), so the request would go elsewhere.
+ */
+const fillPath = (
+  template: string,
+  params: Readonly<Record<string, string>> | undefined
+): Either.Either<string, string> => {
+  let problem: string | undefined
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name]
+    if (value === undefined || value === "" || value === "." || value === "..") {
+      problem ??= `path parameter ${name} ${value === undefined ? "is missing" : `cannot be ${JSON.stringify(value)}`}`
+      return ""
+    }
+    return encodeSegment(value)
+  })
+  return problem === undefined ? Either.right(path) : Either.left(problem)
+}
 
 const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 const decoderFor = <A, I>(schema: S.Schema<A, I, never>) => {
@@ -279,12 +298,14 @@ const make = (
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
     const retrySchedule = schedule<unknown>(maxRetries)
 
-    const baseHeaders = Headers.fromInput({
-      "user-agent": USER_AGENT,
-      ...options.headers,
-      accept: "application/json",
-      authorization: `Bearer ${Redacted.value(apiKey)}`
-    })
+    // Custom headers are lower-cased first, so that no spelling of a name
+    // (`Authorization`, `AUTHORIZATION`, …) can come after ours and win.
+    const baseHeaders = pipe(
+      Headers.fromInput({ "user-agent": USER_AGENT }),
+      Headers.merge(Headers.fromInput(options.headers)),
+      Headers.set("accept", "application/json"),
+      Headers.set("authorization", `Bearer ${Redacted.value(apiKey)}`)
+    )
 
     const platform = yield* HttpClient.HttpClient
     const httpClient = platform.pipe(
@@ -331,8 +352,12 @@ const make = (
       request: LinqRequest<A, I, V>
     ): Effect.Effect<A, V | LinqApiError | LinqTransportError> => {
       type E = V | LinqApiError | LinqTransportError
+      const path = fillPath(request.path, request.params)
+      if (Either.isLeft(path)) {
+        return Effect.dieMessage(`LinqHttpClient: ${path.left} (${request.method} ${request.path})`)
+      }
       const decode = decoderFor(request.response)
-      const url = baseUrl + fillPath(request.path, request.params)
+      const url = baseUrl + path.right
       const method = request.method
       const httpRequest = HttpClientRequest.make(method)(url, {
         headers: baseHeaders,
