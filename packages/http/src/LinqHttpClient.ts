@@ -321,12 +321,19 @@ const make = (
         reason: `the body is larger than the ${maxBytes} bytes this client reads`
       })
 
-    /** Reads a body as text, at most `maxBytes`, without buffering more. */
+    /**
+     * Reads a body as text, at most `maxBytes`, without buffering more. The
+     * declared length is trusted only for an unencoded body: `fetch`
+     * decompresses but keeps the compressed `content-length`. No body at all
+     * (a 204 from `fetch`) reads as "".
+     */
     const readBody = (
       response: HttpClientResponse.HttpClientResponse
     ): Effect.Effect<string, HttpClientError.ResponseError | UnexpectedResponse> => {
       const length = Number(response.headers["content-length"])
-      if (Number.isFinite(length) && length <= maxBytes) return response.text
+      const encoding = response.headers["content-encoding"]
+      const unencoded = encoding === undefined || encoding.trim().toLowerCase() === "identity"
+      if (unencoded && Number.isFinite(length) && length <= maxBytes) return response.text
       return Effect.suspend(() => {
         let size = 0
         return response.stream.pipe(
@@ -343,7 +350,11 @@ const make = (
               offset += chunk.byteLength
             }
             return utf8.decode(all)
-          })
+          }),
+          Effect.catchIf(
+            (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
+            () => Effect.succeed("")
+          )
         )
       })
     }

@@ -7,18 +7,20 @@
 import type { AddRuleViolation } from "@linq-effect/core"
 import { ParticipantAddResponse } from "@linq-effect/core"
 import type { HttpClient } from "@effect/platform"
-import type { Context, Schema } from "effect"
+import type { Context, Exit, Schema } from "effect"
 import {
   Cause,
   Chunk,
   Clock,
   Effect,
+  Fiber,
   HashMap,
   Inspectable,
   Layer,
   List,
   Logger,
   LogLevel,
+  Option,
   TestClock,
   Tracer
 } from "effect"
@@ -69,6 +71,16 @@ export const eventually = (check: Effect.Effect<boolean>, what: string): Effect.
     }
     return yield* Effect.dieMessage(`timed out waiting for ${what}`)
   })
+
+/**
+ * The exit of a forked call that must finish without the test clock moving
+ * (so without any retry wait); dies after ~2 s otherwise.
+ */
+export const awaitDone = <A, E>(fiber: Fiber.Fiber<A, E>): Effect.Effect<Exit.Exit<A, E>> =>
+  Effect.zipRight(
+    eventually(Effect.map(Fiber.poll(fiber), Option.isSome), "the call to finish without the clock moving"),
+    Fiber.await(fiber)
+  )
 
 /** Waits until exactly `n` requests were recorded. */
 export const awaitRequests = (recorder: Context.Tag.Service<Recorder>, n: number): Effect.Effect<void> =>
