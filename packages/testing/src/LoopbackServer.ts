@@ -139,10 +139,16 @@ export const serve = (
       (server) =>
         Effect.zipRight(
           Fiber.interruptAll(inFlight),
-          Effect.async<void>((resume) => {
-            server.close(() => resume(Effect.void))
+          Effect.promise(() => {
+            // every open socket (still in the set: its "close" has not fired yet) is waited for
+            const closed = Array.from(
+              sockets,
+              (socket) => new Promise<void>((r) => socket.once("close", () => r()))
+            )
+            const stopped = new Promise<void>((r) => server.close(() => r()))
             server.closeAllConnections()
             for (const socket of sockets) socket.destroy()
+            return Promise.all([stopped, ...closed])
           })
         )
     )
