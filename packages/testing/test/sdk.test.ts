@@ -1,0 +1,52 @@
+/**
+ * The fake's answers through the real SDK stack: every rule violation comes
+ * back as its tagged error (the http package recognises the fake's texts).
+ */
+import { addParticipant, removeParticipant } from "@linq-effect/client"
+import { LinqHttpClient } from "@linq-effect/http"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { FakeLinq } from "../src/index.js"
+
+const TestLinq = LinqHttpClient.layer({ apiKey: "test", maxRetries: 0 }).pipe(
+  Layer.provideMerge(FakeLinq.layer())
+)
+const C = FakeLinq.chats
+const H = FakeLinq.handles
+
+describe("rule violations through @linq-effect/client", () => {
+  const cases = [
+    ["add", C.directMessage, H.newcomer, "NotAGroupChat", 400, 1006],
+    ["remove", C.directMessage, H.bob, "NotAGroupChat", 400, 1006],
+    ["add", C.iMessageGroup, H.rcsOnly, "CrossServiceAddition", 400, 1005],
+    ["add", C.rcsGroup, H.iMessageCapable, "CrossServiceAddition", 400, 1005],
+    ["remove", C.smallGroup, H.alice, "TooFewParticipants", 400, 1005],
+    ["add", C.iMessageGroup, H.alice, "ParticipantAlreadyInChat", 409, 1005],
+    ["remove", C.iMessageGroup, H.newcomer, "ParticipantNotInChat", 400, 1005],
+    ["add", C.missing, H.newcomer, "ChatNotFound", 404, 2001]
+  ] as const
+
+  for (const [op, chatId, handle, tag, status, code] of cases) {
+    it.effect(`${op} ${handle} in ${chatId} → ${tag}`, () =>
+      Effect.gen(function* () {
+        const run = op === "add" ? addParticipant : removeParticipant
+        const error = yield* Effect.flip(run(chatId, { handle }))
+        expect(error._tag).toBe(tag)
+        expect(error).toMatchObject({ status, code })
+      }).pipe(Effect.provide(TestLinq))
+    )
+  }
+
+  it.effect("a wrong key is Unauthorized", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
+      expect(error._tag).toBe("Unauthorized")
+    }).pipe(
+      Effect.provide(
+        LinqHttpClient.layer({ apiKey: "wrong" }).pipe(
+          Layer.provide(FakeLinq.layer(FakeLinq.defaultSeed, { apiKey: "right" }))
+        )
+      )
+    )
+  )
+})
