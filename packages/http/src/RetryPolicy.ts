@@ -80,6 +80,9 @@ export const retryAfter = (
   if (header === undefined) return Option.none()
   const trimmed = header.trim()
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Option.some(Duration.millis(Number.parseFloat(trimmed) * 1000))
+  // Every HTTP-date form (RFC 9110) starts with a day name; `Date.parse` alone
+  // also reads "-5" or "1.5.3" as dates (years 2001 and 2003).
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return Option.none()
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? Option.none() : Option.some(Duration.millis(Math.max(0, date - now)))
 }

@@ -36,7 +36,8 @@ const succeeded = (answer: AnswerT) =>
 
 const htmlPage = (size: number) => {
   const head = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>"
-  return head + "<p>upstream connect error</p>\n".repeat(Math.ceil(size / 30)) + "</body></html>"
+  const paragraphs = "<p>upstream connect error</p>\n".repeat(Math.ceil(size / 30))
+  return `${head}${paragraphs}</body></html>`
 }
 
 describe("2xx answers", () => {
