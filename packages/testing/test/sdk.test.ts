@@ -29,8 +29,10 @@ describe("rule violations through @linq-effect/client", () => {
   for (const [op, chatId, handle, tag, status, code] of cases) {
     it.effect(`${op} ${handle} in ${chatId} → ${tag}`, () =>
       Effect.gen(function* () {
-        const run = op === "add" ? addParticipant : removeParticipant
-        const error = yield* Effect.flip(run(chatId, { handle }))
+        const error =
+          op === "add"
+            ? yield* Effect.flip(addParticipant(chatId, { handle }))
+            : yield* Effect.flip(removeParticipant(chatId, { handle }))
         expect(error._tag).toBe(tag)
         expect(error).toMatchObject({ status, code })
       }).pipe(Effect.provide(TestLinq))
