@@ -36,13 +36,18 @@ import { DefaultChats, DefaultHandles, defaultSeed } from "./Seed.js"
  * - `basePath`: the API's path prefix (default `"/api/partner"`; requests
  *   without it are accepted too);
  * - `queueDelay`: how long an accepted add or remove waits before it changes
- *   the state, as on Linq's queue (default zero: immediately).
+ *   the state, as on Linq's queue (default zero: immediately). The rules are
+ *   checked when the request arrives and again when the change is applied; a
+ *   queued change that no longer passes them is dropped;
+ * - `journalLimit`: how many of the most recent requests the journal keeps
+ *   (default: all).
  *
  * @since 0.1.0
  * @category models
  */
 export interface FakeLinqOptions extends HandlerOptions {
   readonly queueDelay?: Duration.DurationInput | undefined
+  readonly journalLimit?: number | undefined
 }
 
 /**
@@ -129,7 +134,7 @@ export const make = (
   Effect.gen(function* () {
     const state = yield* FakeState.make(seed, { queueDelay: options.queueDelay })
     const faults = yield* FaultScript.make
-    const journal = yield* Journal.makeStore
+    const journal = yield* Journal.makeStore({ limit: options.journalLimit })
     const handle = FakeHandler.make({ state, faults, journal, options })
     const chat = (chatId: string) => Effect.flatten(state.chat(chatId))
     return {

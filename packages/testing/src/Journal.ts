@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Ref } from "effect"
+import { Effect } from "effect"
 import type { Fault } from "./Fault.js"
 
 /**
@@ -35,7 +35,8 @@ export type JournalOutcome =
  * One request, as FakeLinq received it.
  *
  * - `seq`: arrival order, from 1;
- * - `url`: the URL as received; `path`: its pathname (still percent-encoded);
+ * - `url`: the request's absolute URL (when served, its origin comes from the
+ *   `Host` header); `path`: its pathname (still percent-encoded);
  * - `route`, and `chatId` (percent-decoded) for the chat routes;
  * - `headers`: lower-case names; `authorization` (and `proxy-authorization`,
  *   `cookie`, `x-api-key`) never hold the secret: `"Bearer <redacted>"`;
@@ -113,33 +114,45 @@ export interface JournalStore {
 const pending: JournalOutcome = { _tag: "Pending" }
 
 /**
- * A new, empty journal.
+ * A new, empty journal. It keeps the `limit` most recent entries (default:
+ * all of them). Each operation is O(1) (amortised), so a long-running fake
+ * (an example, a benchmark) stays fast.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeStore: Effect.Effect<JournalStore> = Effect.gen(function* () {
-  const state = yield* Ref.make<{ readonly next: number; readonly entries: ReadonlyArray<JournalEntry> }>({
-    next: 1,
-    entries: []
+export const makeStore = (
+  options: { readonly limit?: number | undefined } = {}
+): Effect.Effect<JournalStore> =>
+  Effect.sync(() => {
+    const limit = Math.max(0, options.limit ?? Number.POSITIVE_INFINITY)
+    // Each operation is one synchronous step, so fibers never see it half done.
+    let entries: Array<JournalEntry> = []
+    let first = 1 // the seq of entries[0]
+    let next = 1
+    const visible = () => entries.slice(Math.max(0, entries.length - limit))
+    return {
+      entries: Effect.sync(visible),
+      clear: Effect.sync(() => {
+        entries = []
+        first = next
+      }),
+      open: (entry) =>
+        Effect.sync(() => {
+          const seq = next++
+          entries.push({ ...entry, seq, outcome: pending })
+          if (entries.length >= 2 * limit + 64) {
+            const drop = entries.length - limit
+            entries = entries.slice(drop)
+            first += drop
+          }
+          return seq
+        }),
+      close: (seq, outcome) =>
+        Effect.sync(() => {
+          const index = seq - first
+          const current = entries[index]
+          if (current !== undefined && current.seq === seq) entries[index] = { ...current, outcome }
+        })
+    }
   })
-  return {
-    entries: Effect.map(Ref.get(state), (s) => s.entries),
-    clear: Ref.update(state, (s) => ({ next: s.next, entries: [] })),
-    open: (entry) =>
-      Ref.modify(state, (s) => [
-        s.next,
-        { next: s.next + 1, entries: [...s.entries, { ...entry, seq: s.next, outcome: pending }] }
-      ]),
-    close: (seq, outcome) =>
-      Ref.update(state, (s) => {
-        let index = s.entries.length - 1
-        while (index >= 0 && s.entries[index]?.seq !== seq) index--
-        const current = s.entries[index]
-        if (current === undefined) return s
-        const entries = s.entries.slice()
-        entries[index] = { ...current, outcome }
-        return { next: s.next, entries }
-      })
-  }
-})

@@ -107,7 +107,7 @@ export const serve = (
         const fiber = runFork(
           handler({
             method: req.method ?? "GET",
-            url: req.url ?? "/",
+            url: `http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`,
             headers: headersOf(req),
             body: Buffer.concat(chunks).toString("utf8")
           })

@@ -104,4 +104,14 @@ describe("journal", () => {
       expect(journal.map((e) => [e.seq, e.route])).toEqual([[3, "unknown"]])
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
+
+  it.effect("journalLimit keeps the most recent entries", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      for (let i = 0; i < 250; i++) yield* send("GET", chatPath(C.iMessageGroup))
+      const journal = yield* fake.journal
+      expect(journal.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 241 + i))
+      expect(journal.every((e) => e.outcome._tag === "Responded")).toBe(true)
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { journalLimit: 10 })))
+  )
 })

@@ -93,6 +93,7 @@ describe("FakeLinq.serve", () => {
             ["DELETE", "remove", { _tag: "Responded", status: 400 }]
           ])
           expect(journal[1]?.json).toEqual({ handle: H.alice })
+          expect(journal[1]?.url).toBe(`${fake.baseUrl}${participantsPath(C.iMessageGroup)}`)
           expect(journal[1]?.headers.authorization).toBe("Bearer <redacted>")
           expect(journal[1]?.headers["content-type"]).toBe("application/json")
         })
