@@ -409,11 +409,8 @@ const make = (
           const answer = readAnswer(status, body, wait)
           const override = shouldRetryHeader(response.headers)
           const violation = request.recognize === undefined ? Option.none() : request.recognize(answer)
-          if (Option.isSome(violation))
-            return fail(
-              violation.value,
-              Option.getOrElse(override, () => false)
-            )
+          // A rule violation is never retried, whatever x-should-retry says: the same call breaks the same rule.
+          if (Option.isSome(violation)) return fail(violation.value, false)
           return fail(
             toApiError(answer),
             Option.getOrElse(override, () => isRetryableStatus(status)),

@@ -36,6 +36,16 @@ export const BASE_URL = "https://api.linq.test/api/partner"
 export const CHAT_ID = "550e8400-e29b-41d4-a716-446655440000"
 export const HANDLE = "+12052499136"
 
+/** The exact texts the fake API answers rule violations with. */
+export const RULE_TEXTS = {
+  dm: "Cannot add or remove participants in a direct message; group chats only",
+  crossService:
+    "Participant does not support the chat's messaging service (iMessage); cross-service additions are not allowed, create a new chat instead",
+  tooFew: "Group chats must have at least 3 participants",
+  already: "Participant is already in this chat",
+  notIn: "Participant is not in this chat"
+} as const
+
 /** `LinqHttpClient.layer(options)` over a recording client answering `script`; the recorder too. */
 export const linqLayer = (
   script: Script,
@@ -81,6 +91,20 @@ export const awaitDone = <A, E>(fiber: Fiber.Fiber<A, E>): Effect.Effect<Exit.Ex
     eventually(Effect.map(Fiber.poll(fiber), Option.isSome), "the call to finish without the clock moving"),
     Fiber.await(fiber)
   )
+
+/**
+ * Moves the test clock a minute at a time (giving the fibers real time in
+ * between) until `check` holds; dies after 1000 steps.
+ */
+export const advanceUntil = (check: Effect.Effect<boolean>, what: string): Effect.Effect<void> =>
+  Effect.gen(function* () {
+    for (let i = 0; i < 1000; i++) {
+      if (yield* check) return
+      yield* TestClock.adjust("1 minute")
+      yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+    }
+    return yield* Effect.dieMessage(`the clock moved 1000 minutes without ${what}`)
+  })
 
 /** Waits until exactly `n` requests were recorded. */
 export const awaitRequests = (recorder: Context.Tag.Service<Recorder>, n: number): Effect.Effect<void> =>
