@@ -12,7 +12,6 @@ import { ConnectionError, RequestTimeout, UnexpectedResponse } from "@linq-effec
 import type { Schema as S } from "effect"
 import {
   Cause,
-  Chunk,
   Clock,
   Config,
   ConfigError,
@@ -314,10 +313,10 @@ const make = (
       )
     )
 
-    const tooLarge = (status: number) =>
+    const tooLarge = (status: number, start: string) =>
       new UnexpectedResponse({
         status,
-        excerpt: "",
+        excerpt: excerpt(start),
         reason: `the body is larger than the ${maxBytes} bytes this client reads`
       })
 
@@ -335,22 +334,32 @@ const make = (
       const unencoded = encoding === undefined || encoding.trim().toLowerCase() === "identity"
       if (unencoded && Number.isFinite(length) && length <= maxBytes) return response.text
       return Effect.suspend(() => {
+        const chunks: Array<Uint8Array> = []
         let size = 0
+        /** The first `limit` bytes read, as text. */
+        const text = (limit: number) => {
+          const all = new Uint8Array(Math.min(size, limit))
+          let offset = 0
+          for (const chunk of chunks) {
+            if (offset >= all.byteLength) break
+            const part = chunk.subarray(0, all.byteLength - offset)
+            all.set(part, offset)
+            offset += part.byteLength
+          }
+          return utf8.decode(all)
+        }
         return response.stream.pipe(
-          Stream.mapEffect((chunk) => {
-            size += chunk.byteLength
-            return size > maxBytes ? Effect.fail(tooLarge(response.status)) : Effect.succeed(chunk)
-          }),
-          Stream.runCollect,
-          Effect.map((chunks) => {
-            const all = new Uint8Array(size)
-            let offset = 0
-            for (const chunk of Chunk.toReadonlyArray(chunks)) {
-              all.set(chunk, offset)
-              offset += chunk.byteLength
-            }
-            return utf8.decode(all)
-          }),
+          // Stops reading (and lets the transport drop the rest) as soon as the cap is passed.
+          Stream.runForEachWhile((chunk) =>
+            Effect.sync(() => {
+              chunks.push(chunk)
+              size += chunk.byteLength
+              return size <= maxBytes
+            })
+          ),
+          Effect.flatMap(() =>
+            size > maxBytes ? Effect.fail(tooLarge(response.status, text(1024))) : Effect.succeed(text(size))
+          ),
           Effect.catchIf(
             (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
             () => Effect.succeed("")
@@ -427,7 +436,11 @@ const make = (
             Effect.flatMap((response) => {
               const status = response.status
               lastStatus = status
-              return Effect.flatMap(readBody(response), (body) =>
+              // An error answer too large to read whole is still its status's error, told from its start.
+              const body = Effect.catchTag(readBody(response), "UnexpectedResponse", (error) =>
+                status >= 200 && status < 300 ? Effect.fail(error) : Effect.succeed(error.excerpt)
+              )
+              return Effect.flatMap(body, (body) =>
                 status >= 200 && status < 300
                   ? Either.match(decodeSuccess(status, body), {
                       onLeft: (reason) =>
