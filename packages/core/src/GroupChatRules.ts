@@ -60,6 +60,16 @@ export const activeParticipants = (chat: Chat): ReadonlyArray<ChatHandle> => cha
 export const sameHandle = (a: string, b: string): boolean =>
   a === b || (a.includes("@") && b.includes("@") && a.toLowerCase() === b.toLowerCase())
 
+/** Handles that are {@link sameHandle} share this key: emails lower-cased, phone numbers as they are. */
+const participantKey = (handle: string): string => (handle.includes("@") ? handle.toLowerCase() : handle)
+
+/**
+ * The number of distinct current participants among `handles`: a handle
+ * listed more than once (say, an email in two cases) counts once.
+ */
+const countParticipants = (handles: ReadonlyArray<ChatHandle>): number =>
+  new Set(handles.filter(isActive).map((h) => participantKey(h.handle))).size
+
 /**
  * Whether the handle is a current participant of the chat.
  *
@@ -86,7 +96,7 @@ export const checkAdd = (
 ): Option.Option<AddRuleViolation> => {
   const chatId = chat.id
   if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId, handle }))
-  const participants = activeParticipants(chat).length
+  const participants = countParticipants(chat.handles)
   if (participants < MIN_GROUP_PARTICIPANTS) {
     return Option.some(new TooFewParticipants({ chatId, handle, participants }))
   }
@@ -112,7 +122,8 @@ export const checkRemove = (chat: Chat, handle: string): Option.Option<RemoveRul
   const chatId = chat.id
   if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId, handle }))
   if (!isParticipant(chat, handle)) return Option.some(new ParticipantNotInChat({ chatId, handle }))
-  const remaining = activeParticipants(chat).length - 1
+  // Every entry of the handle goes, and a participant listed twice is still one participant.
+  const remaining = countParticipants(chat.handles.filter((h) => !sameHandle(h.handle, handle)))
   if (remaining < MIN_GROUP_PARTICIPANTS) {
     return Option.some(new TooFewParticipants({ chatId, handle, participants: remaining }))
   }
