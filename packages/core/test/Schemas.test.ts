@@ -1,0 +1,353 @@
+import { addEqualityTesters, describe, expect, it } from "@effect/vitest"
+import { DateTime, Duration, Either, FastCheck as fc, Schema } from "effect"
+import {
+  ApiError,
+  Chat,
+  ChatHandle,
+  ChatId,
+  ChatNotFound,
+  ConnectionError,
+  CrossServiceAddition,
+  EmailAddress,
+  ErrorEnvelope,
+  GroupChatRuleViolation,
+  Handle,
+  InvalidChatId,
+  InvalidHandle,
+  InvalidRequest,
+  LinqApiError,
+  LinqTransportError,
+  NotAGroupChat,
+  ParticipantAddParams,
+  ParticipantAddResponse,
+  ParticipantAlreadyInChat,
+  ParticipantNotInChat,
+  ParticipantRemoveParams,
+  ParticipantRemoveResponse,
+  PermissionDenied,
+  PhoneNumber,
+  RateLimited,
+  RequestTimeout,
+  ServerError,
+  ServiceType,
+  TooFewParticipants,
+  Unauthorized,
+  UnexpectedResponse
+} from "../src/index.js"
+
+// DateTime, Duration and the tagged errors compare with Effect's Equal.
+addEqualityTesters()
+
+/** What goes over the wire: the encoded value, through JSON text. */
+const throughJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
+
+/**
+ * For every generated `a`: `decode(encode(a))` equals `a`, and encoding the
+ * decoded value again gives the same encoded form.
+ */
+const roundTrips = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
+  it.prop(`${name}: decode(encode(a)) equals a`, [schema], ([a]) => {
+    const encode = Schema.encodeSync(schema)
+    const decode = Schema.decodeUnknownSync(schema)
+    const encoded = encode(a)
+    const decoded = decode(encoded)
+    expect(decoded).toStrictEqual(a)
+    expect(encode(decoded)).toStrictEqual(encoded)
+  })
+
+describe("round trips", () => {
+  roundTrips("PhoneNumber", PhoneNumber)
+  roundTrips("EmailAddress", EmailAddress)
+  roundTrips("Handle", Handle)
+  roundTrips("ChatId", ChatId)
+  roundTrips("ServiceType", ServiceType)
+  roundTrips("ParticipantAddParams", ParticipantAddParams)
+  roundTrips("ParticipantRemoveParams", ParticipantRemoveParams)
+  roundTrips("ParticipantAddResponse", ParticipantAddResponse)
+  roundTrips("ParticipantRemoveResponse", ParticipantRemoveResponse)
+  roundTrips("ChatHandle", ChatHandle)
+  roundTrips("Chat", Chat)
+  roundTrips("ErrorEnvelope", ErrorEnvelope)
+
+  roundTrips("InvalidHandle", InvalidHandle)
+  roundTrips("InvalidChatId", InvalidChatId)
+  roundTrips("NotAGroupChat", NotAGroupChat)
+  roundTrips("CrossServiceAddition", CrossServiceAddition)
+  roundTrips("TooFewParticipants", TooFewParticipants)
+  roundTrips("ParticipantAlreadyInChat", ParticipantAlreadyInChat)
+  roundTrips("ParticipantNotInChat", ParticipantNotInChat)
+  roundTrips("Unauthorized", Unauthorized)
+  roundTrips("PermissionDenied", PermissionDenied)
+  roundTrips("ChatNotFound", ChatNotFound)
+  roundTrips("RateLimited", RateLimited)
+  roundTrips("InvalidRequest", InvalidRequest)
+  roundTrips("ServerError", ServerError)
+  roundTrips("ApiError", ApiError)
+  roundTrips("ConnectionError", ConnectionError)
+  roundTrips("RequestTimeout", RequestTimeout)
+  roundTrips("UnexpectedResponse", UnexpectedResponse)
+  roundTrips("GroupChatRuleViolation", GroupChatRuleViolation)
+  roundTrips("LinqApiError", LinqApiError)
+  roundTrips("LinqTransportError", LinqTransportError)
+
+  const wire = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
+    it.prop(`${name}: survives the wire (encode, JSON text, decode)`, [schema], ([a]) => {
+      const text = JSON.stringify(Schema.encodeSync(schema)(a))
+      expect(Schema.decodeUnknownSync(schema)(JSON.parse(text))).toStrictEqual(a)
+    })
+  wire("ParticipantAddParams", ParticipantAddParams)
+  wire("ParticipantRemoveParams", ParticipantRemoveParams)
+  wire("ParticipantAddResponse", ParticipantAddResponse)
+  wire("ParticipantRemoveResponse", ParticipantRemoveResponse)
+  wire("ChatHandle", ChatHandle)
+  wire("Chat", Chat)
+
+  it("an equal-looking value with one field changed is not equal (the round trip checks can fail)", () => {
+    const a = new TooFewParticipants({ chatId: "c", handle: "+12223334444", participants: 2 })
+    const b = new TooFewParticipants({ chatId: "c", handle: "+12223334444", participants: 3 })
+    expect(b).not.toStrictEqual(a)
+    const t1 = DateTime.unsafeMake("2024-01-01T00:00:00.000Z")
+    const t2 = DateTime.unsafeMake("2024-01-01T00:00:00.001Z")
+    expect(t2).not.toStrictEqual(t1)
+  })
+})
+
+describe("tagged error schemas", () => {
+  it("decode to instances of their class, by _tag, through the unions", () => {
+    const violation = Schema.decodeUnknownSync(GroupChatRuleViolation)({
+      _tag: "ParticipantNotInChat",
+      chatId: "c1",
+      handle: "+12223334444"
+    })
+    expect(violation).toBeInstanceOf(ParticipantNotInChat)
+    expect(violation).toStrictEqual(new ParticipantNotInChat({ chatId: "c1", handle: "+12223334444" }))
+
+    const api = Schema.decodeUnknownSync(LinqApiError)({
+      _tag: "ChatNotFound",
+      status: 404,
+      message: "no chat",
+      code: 2001
+    })
+    expect(api).toBeInstanceOf(ChatNotFound)
+    expect(api).toMatchObject({ status: 404, message: "no chat", code: 2001 })
+
+    const transport = Schema.decodeUnknownSync(LinqTransportError)({
+      _tag: "RequestTimeout",
+      method: "POST",
+      url: "https://example.com",
+      timeout: Duration.seconds(5)
+    })
+    expect(transport).toBeInstanceOf(RequestTimeout)
+    expect(transport).toMatchObject({ method: "POST" })
+  })
+
+  it("encode to their fields and _tag", () => {
+    const error = new RateLimited({ status: 429, message: "slow down", retryAfter: Duration.seconds(3) })
+    expect(Schema.encodeSync(RateLimited)(error)).toStrictEqual({
+      _tag: "RateLimited",
+      status: 429,
+      message: "slow down",
+      retryAfter: Duration.seconds(3)
+    })
+    expect(Schema.encodeSync(NotAGroupChat)(new NotAGroupChat({ chatId: "c1" }))).toStrictEqual({
+      _tag: "NotAGroupChat",
+      chatId: "c1"
+    })
+  })
+
+  it("refuse a wrong _tag or missing fields", () => {
+    expect(
+      Either.isLeft(
+        Schema.decodeUnknownEither(ChatNotFound)({ _tag: "ServerError", status: 404, message: "x" })
+      )
+    ).toBe(true)
+    expect(
+      Either.isLeft(
+        Schema.decodeUnknownEither(ParticipantNotInChat)({ _tag: "ParticipantNotInChat", chatId: "c" })
+      )
+    ).toBe(true)
+    expect(Either.isLeft(Schema.decodeUnknownEither(ServiceType)("imessage"))).toBe(true)
+    expect(Either.isLeft(Schema.decodeUnknownEither(ServiceType)("WhatsApp"))).toBe(true)
+  })
+})
+
+describe.each([
+  ["ParticipantAddResponse", ParticipantAddResponse, "Participant addition queued"],
+  ["ParticipantRemoveResponse", ParticipantRemoveResponse, "Participant removal queued"]
+] as const)("%s", (_name, schema, documentedMessage) => {
+  const decode = Schema.decodeUnknownEither(schema)
+
+  it("decodes the documented answer", () => {
+    const body = { message: documentedMessage, status: "accepted", trace_id: "abc123" }
+    expect(decode(body)).toStrictEqual(Either.right(body))
+  })
+
+  it("has every field optional: {} decodes to {}", () => {
+    expect(decode({})).toStrictEqual(Either.right({}))
+  })
+
+  it("decodes null as absent", () => {
+    expect(decode({ message: null, status: null, trace_id: null })).toStrictEqual(Either.right({}))
+    const partial = Either.getOrThrow(decode({ message: documentedMessage, status: null, trace_id: "t" }))
+    expect(partial).toStrictEqual({ message: documentedMessage, trace_id: "t" })
+    expect("status" in partial).toBe(false)
+  })
+
+  it("ignores unknown fields", () => {
+    const json = JSON.parse(
+      '{"message":"queued","status":"accepted","trace_id":"t1","chat_id":"c1","extra":{"nested":[1,2]},"success":true}'
+    )
+    expect(decode(json)).toStrictEqual(
+      Either.right({ message: "queued", status: "accepted", trace_id: "t1" })
+    )
+  })
+
+  it.prop(
+    "ignores any unknown fields added to a valid answer",
+    [schema, fc.dictionary(fc.string(), fc.jsonValue())],
+    ([a, extra]) => {
+      const encoded = throughJson(Schema.encodeSync(schema)(a)) as Record<string, unknown>
+      const withExtra = { ...extra, ...encoded }
+      for (const key of ["message", "status", "trace_id"]) {
+        if (!(key in encoded)) delete withExtra[key]
+      }
+      expect(decode(withExtra)).toStrictEqual(Either.right(a))
+    }
+  )
+
+  it("refuses a body that is not the documented shape", () => {
+    for (const body of [
+      null,
+      "accepted",
+      42,
+      [],
+      { status: 1 },
+      { message: { text: "x" } },
+      { trace_id: false }
+    ]) {
+      expect(Either.isLeft(decode(body))).toBe(true)
+    }
+  })
+
+  it("encodes absent fields as absent, not null", () => {
+    expect(Schema.encodeSync(schema)({})).toStrictEqual({})
+    expect(Schema.encodeSync(schema)({ status: "accepted" })).toStrictEqual({ status: "accepted" })
+  })
+})
+
+describe("ParticipantAddParams / ParticipantRemoveParams", () => {
+  it.each([ParticipantAddParams, ParticipantRemoveParams])(
+    "is { handle } and validates the handle (%#)",
+    (schema) => {
+      const decode = Schema.decodeUnknownEither(schema)
+      expect(decode({ handle: "+12223334444" })).toStrictEqual(Either.right({ handle: "+12223334444" }))
+      expect(decode({ handle: "user@example.com", extra: 1 })).toStrictEqual(
+        Either.right({ handle: "user@example.com" })
+      )
+      expect(Either.isLeft(decode({ handle: "+1 222 333 4444" }))).toBe(true)
+      expect(Either.isLeft(decode({ handle: "" }))).toBe(true)
+      expect(Either.isLeft(decode({}))).toBe(true)
+      expect(JSON.stringify(Schema.encodeSync(schema)({ handle: "+12223334444" as Handle }))).toBe(
+        '{"handle":"+12223334444"}'
+      )
+    }
+  )
+})
+
+describe("Chat", () => {
+  const documented = {
+    id: "550e8400-e29b-41d4-a716-446655440000",
+    display_name: null,
+    service: "iMessage",
+    handles: [
+      {
+        id: "h1",
+        handle: "+12223334444",
+        service: "iMessage",
+        joined_at: "2024-01-15T10:30:00Z",
+        is_me: true,
+        left_at: null,
+        status: "active",
+        unknown_handle_field: "ignored"
+      },
+      { id: "h2", handle: "user@example.com", service: "SMS", joined_at: "2024-01-15T10:31:00.123Z" }
+    ],
+    is_group: true,
+    is_archived: false,
+    created_at: "2024-01-15T10:30:00Z",
+    updated_at: "2024-01-16T08:00:00+02:00",
+    phone_number: "+15550000000",
+    unknown_chat_field: { nested: true }
+  }
+
+  it("decodes the documented shape and ignores unknown fields", () => {
+    const chat = Schema.decodeUnknownSync(Chat)(documented)
+    expect(Object.keys(chat).sort()).toStrictEqual(
+      [
+        "id",
+        "display_name",
+        "service",
+        "handles",
+        "is_group",
+        "is_archived",
+        "created_at",
+        "updated_at"
+      ].sort()
+    )
+    expect(chat.handles).toHaveLength(2)
+    expect(Object.keys(chat.handles[0]!).sort()).toStrictEqual(
+      ["id", "handle", "service", "joined_at", "is_me", "left_at", "status"].sort()
+    )
+    expect(chat.handles[0]!.left_at).toBeNull()
+    expect(DateTime.toEpochMillis(chat.updated_at)).toBe(Date.parse("2024-01-16T06:00:00Z"))
+    expect(chat.handles[1]).toStrictEqual({
+      id: "h2",
+      handle: "user@example.com",
+      service: "SMS",
+      joined_at: DateTime.unsafeMake("2024-01-15T10:31:00.123Z")
+    })
+  })
+
+  it("allows service to be null or absent", () => {
+    expect(Schema.decodeUnknownSync(Chat)({ ...documented, service: null }).service).toBeNull()
+    const { service: _, ...withoutService } = documented
+    expect("service" in Schema.decodeUnknownSync(Chat)(withoutService)).toBe(false)
+  })
+
+  it("refuses an unknown service, a bad date or a handle without its fields", () => {
+    const decode = Schema.decodeUnknownEither(Chat)
+    expect(Either.isLeft(decode({ ...documented, service: "WhatsApp" }))).toBe(true)
+    expect(Either.isLeft(decode({ ...documented, created_at: "yesterday" }))).toBe(true)
+    expect(Either.isLeft(decode({ ...documented, handles: [{ id: "h1" }] }))).toBe(true)
+    expect(Either.isLeft(decode({ ...documented, is_group: "yes" }))).toBe(true)
+  })
+})
+
+describe("ErrorEnvelope", () => {
+  const decode = Schema.decodeUnknownEither(ErrorEnvelope)
+
+  it("decodes the documented envelope", () => {
+    const body = {
+      success: false,
+      error: { status: 400, code: 1002, message: "Phone number must be in E.164 format" },
+      trace_id: "abc123"
+    }
+    expect(decode(body)).toStrictEqual(Either.right(body))
+  })
+
+  it("is lenient: null and missing inner fields decode as absent, unknown fields are ignored", () => {
+    expect(decode({ error: {} })).toStrictEqual(Either.right({ error: {} }))
+    expect(
+      decode({ success: false, error: { status: null, code: null, message: null }, trace_id: null })
+    ).toStrictEqual(Either.right({ success: false, error: {} }))
+    expect(decode({ error: { code: 2001, detail: "x" }, request_id: "r", success: false })).toStrictEqual(
+      Either.right({ success: false, error: { code: 2001 } })
+    )
+  })
+
+  it("refuses an envelope whose fields have the wrong types", () => {
+    expect(Either.isLeft(decode({ error: { status: "400" } }))).toBe(true)
+    expect(Either.isLeft(decode({ error: "bad" }))).toBe(true)
+    expect(Either.isLeft(decode("<html>502 Bad Gateway</html>"))).toBe(true)
+  })
+})
