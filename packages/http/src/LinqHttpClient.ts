@@ -295,6 +295,15 @@ const make = (
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES))
     const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
+    const secrets = [Redacted.value(apiKey), Redacted.value(apiKey).trim()].filter((s) => s.length >= 4)
+    /**
+     * Text from the other side (a body, a transport's message) with the API key
+     * cut out, before it goes into an error: a gateway or debugging proxy may
+     * echo the request's Authorization header, and a malformed key is quoted
+     * by `fetch`'s header validation.
+     */
+    const scrub = (text: string): string =>
+      secrets.reduce((out, secret) => out.split(secret).join("<redacted>"), text)
     const retrySchedule = schedule<unknown>(maxRetries)
 
     // Custom headers are lower-cased first, so that no spelling of a name
@@ -358,7 +367,9 @@ const make = (
             })
           ),
           Effect.flatMap(() =>
-            size > maxBytes ? Effect.fail(tooLarge(response.status, text(1024))) : Effect.succeed(text(size))
+            size > maxBytes
+              ? Effect.fail(tooLarge(response.status, scrub(text(1024))))
+              : Effect.succeed(text(size))
           ),
           Effect.catchIf(
             (error) => error._tag === "ResponseError" && error.reason === "EmptyBody",
@@ -444,17 +455,20 @@ const make = (
                 status >= 200 && status < 300
                   ? Either.match(decodeSuccess(status, body), {
                       onLeft: (reason) =>
-                        fail(new UnexpectedResponse({ status, excerpt: excerpt(body), reason }), false),
+                        fail(
+                          new UnexpectedResponse({ status, excerpt: excerpt(scrub(body)), reason }),
+                          false
+                        ),
                       onRight: (value) => Effect.succeed(value)
                     })
-                  : answer(response, body)
+                  : answer(response, scrub(body))
               )
             }),
             Effect.catchTags({
               RequestError: (error) =>
-                fail(new ConnectionError({ method, url, reason: describeTransport(error) }), true),
+                fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true),
               ResponseError: (error) =>
-                fail(new ConnectionError({ method, url, reason: describeTransport(error) }), true),
+                fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true),
               UnexpectedResponse: (error) => fail(error, false)
             }),
             Effect.timeoutFail({
