@@ -20,7 +20,15 @@ export interface BenchClient {
 }
 
 /** Every client the bench knows, in table order. */
-export const CLIENT_IDS = ["undici", "fetch", "official", "effect-fetch", "effect-undici"] as const
+export const CLIENT_IDS = [
+  "undici",
+  "fetch",
+  "official",
+  "platform-undici",
+  "effect-fetch",
+  "effect-undici",
+  "platform-fetch"
+] as const
 export type ClientId = (typeof CLIENT_IDS)[number]
 
 const headers = {
@@ -104,15 +112,28 @@ export const makeClients = async (baseUrl: string, ids: ReadonlyArray<ClientId>)
         clients.push(linqEffect(baseUrl, id === "effect-fetch" ? "fetch" : "undici"))
         break
       }
+      case "platform-fetch":
+      case "platform-undici": {
+        const { platformBaseline } = await loadLinqEffect()
+        clients.push(platformBaseline(baseUrl, id === "platform-fetch" ? "fetch" : "undici"))
+        break
+      }
     }
   }
   return clients
 }
 
-/** `BENCH_CLIENTS=undici,official` runs a subset (default: all). */
+/**
+ * What `pnpm bench` runs by default: the floors, the official SDK, this SDK
+ * over both transports, and the hand-written @effect/platform floor over
+ * undici (what an Effect SDK stands on). `platform-fetch` only on request.
+ */
+export const DEFAULT_CLIENT_IDS: ReadonlyArray<ClientId> = CLIENT_IDS.filter((id) => id !== "platform-fetch")
+
+/** `BENCH_CLIENTS=undici,official` runs a subset (default: {@link DEFAULT_CLIENT_IDS}). */
 export const selectedClientIds = (): ClientId[] => {
   const raw = process.env.BENCH_CLIENTS
-  if (raw === undefined || raw.trim() === "") return [...CLIENT_IDS]
+  if (raw === undefined || raw.trim() === "") return [...DEFAULT_CLIENT_IDS]
   const wanted = raw.split(",").map((s) => s.trim())
   for (const w of wanted) {
     if (!(CLIENT_IDS as ReadonlyArray<string>).includes(w)) {

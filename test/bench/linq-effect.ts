@@ -15,6 +15,8 @@ import { Layer, ManagedRuntime } from "effect"
 import type { BenchClient } from "./clients.js"
 import { API_KEY, CHAT_ID, HANDLE } from "./shared.js"
 
+export { platformBaseline } from "./platform-baseline.js"
+
 export type Transport = "fetch" | "undici"
 
 /** The SDK's layer over the chosen transport, retries off (as for the official SDK). */

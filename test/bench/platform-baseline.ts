@@ -1,0 +1,62 @@
+/**
+ * The floor an Effect SDK stands on, as a bench client: the same call written
+ * by hand with `effect` and `@effect/platform` alone (base URL, bearer token,
+ * `Accept`, status check, a Schema decode of the answer), no input
+ * validation, typed error mapping, timeout, retries or span of its own. It is
+ * the job bundle/baseline-app.ts does, over the same transports as this SDK.
+ *
+ * Compiled with linq-effect.ts (see sdk-build.ts), so both pay the same.
+ */
+import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Context, Effect, flow, Layer, ManagedRuntime, Schema } from "effect"
+import type { BenchClient } from "./clients.js"
+import type { Transport } from "./linq-effect.js"
+import { ADD_PATH, API_KEY, HANDLE } from "./shared.js"
+
+const Queued = Schema.Struct({
+  message: Schema.optional(Schema.String),
+  status: Schema.optional(Schema.String),
+  trace_id: Schema.optional(Schema.String)
+})
+const decodeQueued = HttpClientResponse.schemaBodyJson(Queued)
+
+class Api extends Context.Tag("bench/PlatformBaseline/Api")<Api, HttpClient.HttpClient>() {}
+
+const apiLayer = (baseUrl: string) =>
+  Layer.effect(
+    Api,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      client.pipe(
+        HttpClient.mapRequest(
+          flow(
+            HttpClientRequest.prependUrl(baseUrl),
+            HttpClientRequest.bearerToken(API_KEY),
+            HttpClientRequest.acceptJson
+          )
+        ),
+        HttpClient.filterStatusOk
+      )
+    )
+  )
+
+export const platformBaseline = (baseUrl: string, transport: Transport): BenchClient => {
+  const runtime = ManagedRuntime.make(
+    apiLayer(baseUrl).pipe(
+      Layer.provide(transport === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici)
+    )
+  )
+  const add = Effect.flatMap(Api, (api) =>
+    HttpClientRequest.post(ADD_PATH).pipe(
+      HttpClientRequest.bodyUnsafeJson({ handle: HANDLE }),
+      api.execute,
+      Effect.flatMap(decodeQueued)
+    )
+  )
+  return {
+    id: transport === "fetch" ? "platform-fetch" : "platform-undici",
+    label: `@effect/platform by hand (${transport === "fetch" ? "FetchHttpClient" : "layerUndici"})`,
+    call: () => runtime.runPromise(add),
+    close: () => runtime.dispose()
+  }
+}
