@@ -185,3 +185,40 @@ describe("invalid input is refused before anything is sent", () => {
     )
   }
 })
+
+const decodeBody = Schema.decodeUnknownSync(Schema.Struct({ handle: Schema.String }))
+
+it.layer(
+  linqLayer((request) =>
+    request.method === "DELETE"
+      ? Answer.json(202, { message: "Participant removal queued", status: "accepted" })
+      : Answer.accepted()
+  )
+)("one client layer serves many calls", (it) => {
+  it.effect("an add then a remove, each its own request", () =>
+    Effect.gen(function* () {
+      const recorder = yield* Recorder
+      const before = yield* recorder.count
+      expect((yield* addParticipant(CHAT_ID, { handle: HANDLE })).message).toBe("Participant addition queued")
+      expect((yield* removeParticipant(CHAT_ID, { handle: HANDLE })).message).toBe(
+        "Participant removal queued"
+      )
+      const requests = (yield* recorder.requests).slice(before)
+      expect(requests.map((r) => r.method)).toStrictEqual(["POST", "DELETE"])
+    })
+  )
+
+  it.effect("concurrent calls send one request each, with their own handle", () =>
+    Effect.gen(function* () {
+      const recorder = yield* Recorder
+      const before = yield* recorder.count
+      const handles = Array.from({ length: 25 }, (_, i) => `+1205249${String(i).padStart(4, "0")}`)
+      const results = yield* Effect.forEach(handles, (handle) => addParticipant(CHAT_ID, { handle }), {
+        concurrency: "unbounded"
+      })
+      expect(results.every((r) => r.status === "accepted")).toBe(true)
+      const sent = (yield* recorder.requests).slice(before).map((r) => decodeBody(r.body).handle)
+      expect([...sent].sort()).toStrictEqual([...handles].sort())
+    })
+  )
+})

@@ -29,6 +29,8 @@ export type Answer =
 
 const JSON_TYPE = "application/json; charset=utf-8"
 
+const NEVER: Answer = { _tag: "Never" }
+
 /**
  * Constructors of answers.
  */
@@ -80,7 +82,7 @@ export const Answer = {
     firstBytes
   }),
   /** No answer, ever (until the request is aborted). */
-  never: { _tag: "Never" } as Answer
+  never: NEVER
 }
 
 /**

@@ -202,6 +202,18 @@ describe("the body cap (maxResponseBytes)", () => {
     })
   )
 
+  it.effect("an error answer over the cap is still its status's error, from the start of the body", () =>
+    Effect.gen(function* () {
+      const client = yield* LinqHttpClient
+      const error = yield* Effect.flip(client.execute(addCall()))
+      expect(error._tag).toBe("ServerError")
+      if (error._tag !== "ServerError") return
+      expect(error.status).toBe(503)
+      expect(error.message.startsWith("The Linq API answered 503: <!DOCTYPE html>")).toBe(true)
+      expect(error.message.length).toBeLessThan(200)
+    }).pipe(Effect.provide(linqLayer([Answer.text(503, htmlPage(5000))], { ...cap, maxRetries: 0 })))
+  )
+
   it.effect("a body of exactly the cap is read", () =>
     Effect.gen(function* () {
       const prefix = '{"status":"accepted","message":"'
