@@ -5,14 +5,24 @@
 // (no source condition) and type-checks a consumer with tsc against the
 // published declarations.
 import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 
 const root = resolve(import.meta.dirname, "..")
 const packages = ["core", "http", "client", "testing"]
 const scratch = mkdtempSync(join(tmpdir(), "linq-effect-pack-"))
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString()
+const run = (cmd, args, cwd) =>
+  execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString()
 
 try {
   const modules = join(scratch, "node_modules")
@@ -21,18 +31,22 @@ try {
   for (const name of packages) {
     const dir = join(root, "packages", name)
     run("pnpm", ["pack", "--pack-destination", scratch], dir)
-    const tarball = readdirSync(scratch).find((f) => f.startsWith(`linq-effect-${name}-`) && f.endsWith(".tgz"))
+    const tarball = readdirSync(scratch).find(
+      (f) => f.startsWith(`linq-effect-${name}-`) && f.endsWith(".tgz")
+    )
     if (tarball === undefined) throw new Error(`no tarball for ${name}`)
     const listing = run("tar", ["-tzf", join(scratch, tarball)], scratch)
     if (!listing.includes("package/dist/index.js") || !listing.includes("package/dist/index.d.ts")) {
       throw new Error(`${tarball} lacks dist/index.js or dist/index.d.ts`)
     }
-    if (/package\/(test|node_modules)\//.test(listing)) throw new Error(`${tarball} ships tests or node_modules`)
+    if (/package\/(test|node_modules)\//.test(listing))
+      throw new Error(`${tarball} ships tests or node_modules`)
     const target = join(modules, "@linq-effect", name)
     mkdirSync(target)
     run("tar", ["-xzf", join(scratch, tarball), "-C", target, "--strip-components=1"], scratch)
     const manifest = JSON.parse(readFileSync(join(target, "package.json"), "utf8"))
-    if (JSON.stringify(manifest).includes("workspace:")) throw new Error(`${tarball} still has workspace: ranges`)
+    if (JSON.stringify(manifest).includes("workspace:"))
+      throw new Error(`${tarball} still has workspace: ranges`)
   }
   // The peers a consumer brings, taken from this workspace's install.
   for (const peer of ["effect", "@effect/platform", "@effect/platform-node"]) {
