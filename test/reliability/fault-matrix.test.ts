@@ -351,7 +351,10 @@ interface CellResult {
   /** What the key and the handle leaked into. */
   readonly keyLeaks: ReadonlyArray<string>
   readonly handleLeaks: ReadonlyArray<string>
-  /** Whether the capture saw the operation's span and the platform's redacted Authorization attribute. */
+  /**
+   * Whether the capture saw the operation's span with its attempt count (and,
+   * where the platform's client span is traced, its Authorization redacted).
+   */
   readonly sawSpans: boolean
 }
 
@@ -396,9 +399,15 @@ const runCell = (row: Row, op: Operation, maxRetries: number) =>
       keyLeaks: leaksOf(API_KEY, [...renderExit(exit), ...logsAndSpans]),
       handleLeaks: leaksOf(handle, logsAndSpans),
       sawSpans:
-        capture.spans.some((span) => span.name === `Linq ${method} /v3/chats/{chatId}/participants`) &&
         capture.spans.some(
-          (span) => span.attributes.get("http.request.header.authorization") === "<redacted>"
+          (span) =>
+            span.name === `Linq ${method} /v3/chats/{chatId}/participants` &&
+            span.attributes.get("linq.attempts") === starts.length
+        ) &&
+        capture.spans.every((span) =>
+          span.attributes.has("http.request.header.authorization")
+            ? span.attributes.get("http.request.header.authorization") === "<redacted>"
+            : true
         )
     } satisfies CellResult
   }).pipe(Effect.scoped)
