@@ -316,6 +316,10 @@ const make = (
     )
 
     const platform = yield* HttpClient.HttpClient
+    // One span per call, this SDK's own (method, URL template, status, attempts): the platform's
+    // per-attempt client span would double the tracing cost of every call.
+    const untraced = HttpClient.withTracerDisabledWhen(platform, () => true)
+    const serverAddress = new URL(baseUrl).origin
     const httpClient = platform.pipe(
       HttpClient.mapRequest((request) =>
         request.pipe(HttpClientRequest.prependUrl(baseUrl), HttpClientRequest.setHeaders(baseHeaders))
@@ -338,8 +342,9 @@ const make = (
     const readBody = (
       response: HttpClientResponse.HttpClientResponse
     ): Effect.Effect<string, HttpClientError.ResponseError | UnexpectedResponse> => {
-      const length = Number(response.headers["content-length"])
-      const encoding = response.headers["content-encoding"]
+      const headers = response.headers
+      const length = Number(headers["content-length"])
+      const encoding = headers["content-encoding"]
       const unencoded = encoding === undefined || encoding.trim().toLowerCase() === "identity"
       if (unencoded && Number.isFinite(length) && length <= maxBytes) return response.text
       return Effect.suspend(() => {
@@ -396,10 +401,9 @@ const make = (
       })
       const spanName = `Linq ${method} ${request.path}`
       const attemptTimeout = request.timeout === undefined ? timeout : Duration.decode(request.timeout)
-      const policy =
-        request.maxRetries === undefined
-          ? retrySchedule
-          : schedule<unknown>(Math.max(0, Math.floor(request.maxRetries)))
+      const retries =
+        request.maxRetries === undefined ? maxRetries : Math.max(0, Math.floor(request.maxRetries))
+      const policy = request.maxRetries === undefined ? retrySchedule : schedule<unknown>(retries)
 
       const fail = (error: E, retryable: boolean, wait: Option.Option<Duration.Duration> = Option.none()) =>
         Effect.fail<AttemptFailure<E>>({ error, retryable, retryAfter: wait })
@@ -443,7 +447,7 @@ const make = (
         let lastStatus: number | undefined
         const attempt = Effect.suspend(() => {
           attempts++
-          return platform.execute(httpRequest).pipe(
+          const sent = untraced.execute(httpRequest).pipe(
             Effect.flatMap((response) => {
               const status = response.status
               lastStatus = status
@@ -470,15 +474,20 @@ const make = (
               ResponseError: (error) =>
                 fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true),
               UnexpectedResponse: (error) => fail(error, false)
-            }),
-            Effect.timeoutFail({
-              duration: attemptTimeout,
-              onTimeout: (): AttemptFailure<E> => ({
-                error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
-                retryable: true,
-                retryAfter: Option.none()
-              })
-            }),
+            })
+          )
+          return (
+            Duration.isFinite(attemptTimeout)
+              ? Effect.timeoutFail(sent, {
+                  duration: attemptTimeout,
+                  onTimeout: (): AttemptFailure<E> => ({
+                    error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
+                    retryable: true,
+                    retryAfter: Option.none()
+                  })
+                })
+              : sent
+          ).pipe(
             Effect.tapBoth({
               onFailure: (failure) =>
                 Effect.logDebug(`${spanName}: attempt ${attempts} failed with ${failure.error._tag}`),
@@ -486,8 +495,18 @@ const make = (
             })
           )
         })
+        // The retry schedule is only set up once an attempt has failed: the first failure is
+        // replayed into it, so its waits (and Retry-After) are exactly those of Effect.retry.
+        const retried = (first: AttemptFailure<E>) => {
+          if (!first.retryable || retries === 0) return Effect.fail(first)
+          let replay = true
+          return Effect.retry(
+            Effect.suspend(() => (replay ? ((replay = false), Effect.fail(first)) : attempt)),
+            policy
+          )
+        }
         return attempt.pipe(
-          Effect.retry(policy),
+          Effect.catchAll(retried),
           Effect.mapError((failure) => failure.error),
           Effect.onExit((exit) =>
             Effect.annotateCurrentSpan({
@@ -505,7 +524,12 @@ const make = (
           ),
           Effect.withSpan(spanName, {
             kind: "client",
-            attributes: { "http.request.method": method, "url.template": request.path }
+            captureStackTrace: false,
+            attributes: {
+              "http.request.method": method,
+              "url.template": request.path,
+              "server.address": serverAddress
+            }
           })
         )
       })
