@@ -28,6 +28,7 @@ import {
   Stream
 } from "effect"
 import type { ApiAnswer } from "./ErrorMapping.js"
+import { timeoutFail } from "./internal/timeout.js"
 import { excerpt, readAnswer, toApiError } from "./ErrorMapping.js"
 import type { AttemptFailure } from "./RetryPolicy.js"
 import { isRetryableStatus, retryAfter, schedule, shouldRetryHeader } from "./RetryPolicy.js"
@@ -478,14 +479,15 @@ const make = (
           )
           return (
             Duration.isFinite(attemptTimeout)
-              ? Effect.timeoutFail(sent, {
-                  duration: attemptTimeout,
-                  onTimeout: (): AttemptFailure<E> => ({
+              ? timeoutFail(
+                  sent,
+                  attemptTimeout,
+                  (): AttemptFailure<E> => ({
                     error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
                     retryable: true,
                     retryAfter: Option.none()
                   })
-                })
+                )
               : sent
           ).pipe(
             Effect.tapBoth({
