@@ -200,7 +200,7 @@ export class LinqHttpClient extends Context.Tag("@linq-effect/http/LinqHttpClien
     Layer.effect(
       LinqHttpClient,
       Effect.gen(function* () {
-        const apiKey = yield* Config.redacted("LINQ_API_V3_API_KEY")
+        const apiKey = yield* Config.redacted(Config.nonEmptyString("LINQ_API_V3_API_KEY"))
         const rawBaseUrl = yield* Config.option(Config.nonEmptyString("LINQ_API_V3_BASE_URL"))
         const baseUrl = Option.getOrElse(rawBaseUrl, () => DEFAULT_BASE_URL)
         const checked = checkBaseUrl(baseUrl, options.allowInsecureHttp === true)
@@ -296,6 +296,11 @@ const make = (
     const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES))
     const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
+    if (Redacted.value(apiKey).trim() === "")
+      return yield* Effect.dieMessage("LinqHttpClient: the apiKey is empty")
+    if (/[\r\n\0]/.test(Redacted.value(apiKey))) {
+      return yield* Effect.dieMessage("LinqHttpClient: the apiKey contains a line break or NUL character")
+    }
     const secrets = [Redacted.value(apiKey), Redacted.value(apiKey).trim()].filter((s) => s.length >= 4)
     /**
      * Text from the other side (a body, a transport's message) with the API key

@@ -88,6 +88,13 @@ describe("LinqHttpClient.layerConfig", () => {
     })
   )
 
+  it.effect("an empty key is a ConfigError naming the variable, not a request with `Bearer `", () =>
+    Effect.gen(function* () {
+      const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: "" }))
+      expect(String(error)).toContain("LINQ_API_V3_API_KEY")
+    })
+  )
+
   it.effect("an insecure http:// base URL to another host is a ConfigError", () =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(
@@ -141,6 +148,21 @@ describe("LinqHttpClient.layer base URL checks", () => {
       const message = yield* defectOf({ baseUrl: "http://api.linq.test/api" })
       expect(message).toMatch(/refusing plain http:\/\/ to api\.linq\.test/)
       expect(message).not.toContain(API_KEY)
+    })
+  )
+
+  it.effect("an empty or blank apiKey dies", () =>
+    Effect.gen(function* () {
+      expect(yield* defectOf({ apiKey: "" })).toMatch(/apiKey is empty/)
+      expect(yield* defectOf({ apiKey: "   " })).toMatch(/apiKey is empty/)
+    })
+  )
+
+  it.effect("an apiKey with a line break dies without echoing it", () =>
+    Effect.gen(function* () {
+      const message = yield* defectOf({ apiKey: "sk_line\r\nX-Evil: 1" })
+      expect(message).toMatch(/line break or NUL/)
+      expect(message).not.toContain("sk_line")
     })
   )
 
