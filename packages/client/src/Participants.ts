@@ -7,6 +7,9 @@ import type {
   AddParticipantError,
   ChatId,
   Handle,
+  InputError,
+  LinqApiError,
+  LinqTransportError,
   ParticipantAddResponse as AddResponse,
   ParticipantRemoveResponse as RemoveResponse,
   RemoveParticipantError
@@ -18,7 +21,7 @@ import {
   parseHandle
 } from "@linq-effect/core"
 import { ErrorMapping, LinqHttpClient } from "@linq-effect/http"
-import type { Duration } from "effect"
+import type { Duration, Option, Schema } from "effect"
 import { Effect } from "effect"
 
 /**
@@ -67,6 +70,38 @@ const overrides = (options: ParticipantRequestOptions | undefined) =>
       }
 
 /**
+ * One participant call: validate, then send through `LinqHttpClient` with the
+ * operation's method, answer schema and rule recognition.
+ */
+const participantCall =
+  <A, I, V extends { readonly _tag: string }>(
+    method: "POST" | "DELETE",
+    response: Schema.Schema<A, I, never>,
+    recognize: (chatId: string, handle: string) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
+  ) =>
+  (
+    chatId: string | ChatId,
+    params: ParticipantInput,
+    options: ParticipantRequestOptions | undefined
+  ): Effect.Effect<A, InputError | V | LinqApiError | LinqTransportError, LinqHttpClient> =>
+    Effect.flatMap(validate(chatId, params), ({ chatId, handle }) =>
+      Effect.flatMap(LinqHttpClient, (client) =>
+        client.execute({
+          method,
+          path: PARTICIPANTS_PATH,
+          params: { chatId },
+          body: { handle },
+          response,
+          recognize: recognize(chatId, handle),
+          ...overrides(options)
+        })
+      )
+    )
+
+const add = participantCall("POST", ParticipantAddResponse, ErrorMapping.recognizeAdd)
+const remove = participantCall("DELETE", ParticipantRemoveResponse, ErrorMapping.recognizeRemove)
+
+/**
  * Adds a participant to a group chat (`POST /v3/chats/{chatId}/participants`).
  *
  * The handle must be an E.164 phone number or an email address, and the chat
@@ -98,20 +133,7 @@ export const addParticipant = (
   chatId: string | ChatId,
   params: ParticipantInput,
   options?: ParticipantRequestOptions
-): Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> =>
-  Effect.flatMap(validate(chatId, params), ({ chatId, handle }) =>
-    Effect.flatMap(LinqHttpClient, (client) =>
-      client.execute({
-        method: "POST",
-        path: PARTICIPANTS_PATH,
-        params: { chatId },
-        body: { handle },
-        response: ParticipantAddResponse,
-        recognize: ErrorMapping.recognizeAdd(chatId, handle),
-        ...overrides(options)
-      })
-    )
-  )
+): Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> => add(chatId, params, options)
 
 /**
  * Removes a participant from a group chat (`DELETE
@@ -139,17 +161,4 @@ export const removeParticipant = (
   chatId: string | ChatId,
   params: ParticipantInput,
   options?: ParticipantRequestOptions
-): Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> =>
-  Effect.flatMap(validate(chatId, params), ({ chatId, handle }) =>
-    Effect.flatMap(LinqHttpClient, (client) =>
-      client.execute({
-        method: "DELETE",
-        path: PARTICIPANTS_PATH,
-        params: { chatId },
-        body: { handle },
-        response: ParticipantRemoveResponse,
-        recognize: ErrorMapping.recognizeRemove(chatId, handle),
-        ...overrides(options)
-      })
-    )
-  )
+): Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> => remove(chatId, params, options)
