@@ -508,7 +508,11 @@ const make = (
           if (!first.retryable || retries === 0) return Effect.fail(first)
           let replay = true
           return Effect.retry(
-            Effect.suspend(() => (replay ? ((replay = false), Effect.fail(first)) : attempt)),
+            Effect.suspend(() => {
+              if (!replay) return attempt
+              replay = false
+              return Effect.fail(first)
+            }),
             policy
           )
         }
