@@ -12,7 +12,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
 import type { Exit } from "effect"
-import { ConfigProvider, Context, Effect, Layer, Option } from "effect"
+import { Cause, ConfigProvider, Context, Effect, Layer, Option } from "effect"
 import type { Capture } from "./helpers.js"
 import { API_KEY, captured, errorOf, leaksOf, makeCapture, renderExit, runOperation } from "./helpers.js"
 
@@ -132,7 +132,8 @@ describe("secrets", () => {
     }
 
     // A key read from a file with a stray line break, or pasted with one: the
-    // transport refuses the header and quotes it in its error.
+    // client refuses it when it is built (a defect that does not quote it, and
+    // nothing is sent); padded with spaces, the transport trims it.
     for (const key of [`${API_KEY}\n`, `${API_KEY}\r\nX-Injected: 1`, `${API_KEY}\u0000`, ` ${API_KEY} `]) {
       it.scopedLive(
         `over ${name}: a malformed key ${JSON.stringify(key)} leaks nowhere and injects no header`,
@@ -141,11 +142,18 @@ describe("secrets", () => {
             const capture = makeCapture()
             const fake = yield* FakeLinq.serve()
             const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
-            const linq = yield* LinqHttpClient.make({
+            const built = yield* LinqHttpClient.make({
               apiKey: key,
               baseUrl: fake.baseUrl,
               maxRetries: 0
-            }).pipe(Effect.provideService(HttpClient.HttpClient, platform))
+            }).pipe(Effect.provideService(HttpClient.HttpClient, platform), Effect.exit)
+            if (/[\r\n\0]/.test(key)) {
+              expect(built._tag === "Failure" && Cause.isDie(built.cause)).toBe(true)
+              expect(renderExit(built).filter((text) => text.includes(API_KEY))).toEqual([])
+              expect(yield* fake.journal).toEqual([])
+              return
+            }
+            const linq = yield* built
             const exit = yield* runOperation("add", CHAT, HANDLE).pipe(
               Effect.provideService(LinqHttpClient, linq),
               captured(capture),
