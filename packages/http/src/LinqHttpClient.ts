@@ -285,6 +285,9 @@ const describeParseError = (error: ParseResult.ParseError): string =>
 
 const utf8 = new TextDecoder()
 
+/** A `maxRetries` option as a whole, non-negative number of retries. */
+const retryCount = (maxRetries: number): number => Math.max(0, Math.floor(maxRetries))
+
 const make = (
   options: LinqHttpClientOptions
 ): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient> =>
@@ -293,7 +296,7 @@ const make = (
     if (Either.isLeft(checked)) return yield* Effect.dieMessage(`LinqHttpClient: ${checked.left}`)
     const baseUrl = checked.right
     const timeout = Duration.decode(options.timeout ?? DEFAULT_TIMEOUT)
-    const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES))
+    const maxRetries = retryCount(options.maxRetries ?? DEFAULT_MAX_RETRIES)
     const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
     if (Redacted.value(apiKey).trim() === "")
@@ -407,12 +410,14 @@ const make = (
       })
       const spanName = `Linq ${method} ${request.path}`
       const attemptTimeout = request.timeout === undefined ? timeout : Duration.decode(request.timeout)
-      const retries =
-        request.maxRetries === undefined ? maxRetries : Math.max(0, Math.floor(request.maxRetries))
+      const retries = request.maxRetries === undefined ? maxRetries : retryCount(request.maxRetries)
       const policy = request.maxRetries === undefined ? retrySchedule : schedule<unknown>(retries)
 
       const fail = (error: E, retryable: boolean, wait: Option.Option<Duration.Duration> = Option.none()) =>
         Effect.fail<AttemptFailure<E>>({ error, retryable, retryAfter: wait })
+
+      const connectionFailure = (error: HttpClientError.RequestError | HttpClientError.ResponseError) =>
+        fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true)
 
       const decodeSuccess = (status: number, body: string): Either.Either<A, string> => {
         if (body.length === 0) {
@@ -435,9 +440,11 @@ const make = (
       const answer = (response: HttpClientResponse.HttpClientResponse, body: string) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const status = response.status
-          const wait = retryAfter(response.headers, now)
+          // Read once: some transports (undici) rebuild the headers object on every access.
+          const headers = response.headers
+          const wait = retryAfter(headers, now)
           const answer = readAnswer(status, body, wait)
-          const override = shouldRetryHeader(response.headers)
+          const override = shouldRetryHeader(headers)
           const violation = request.recognize === undefined ? Option.none() : request.recognize(answer)
           // A rule violation is never retried, whatever x-should-retry says: the same call breaks the same rule.
           if (Option.isSome(violation)) return fail(violation.value, false)
@@ -475,10 +482,8 @@ const make = (
               )
             }),
             Effect.catchTags({
-              RequestError: (error) =>
-                fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true),
-              ResponseError: (error) =>
-                fail(new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }), true),
+              RequestError: connectionFailure,
+              ResponseError: connectionFailure,
               UnexpectedResponse: (error) => fail(error, false)
             })
           )
