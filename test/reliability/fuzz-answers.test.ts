@@ -13,6 +13,7 @@ import type { Headers } from "@effect/platform"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { ErrorMapping, LinqHttpClient, RetryPolicy } from "@linq-effect/http"
+import { recognizeAdd, recognizeRemove } from "../../packages/client/src/internal/recognize.js"
 import { FakeLinq } from "@linq-effect/testing"
 import { Cause, Clock, Duration, Effect, Exit, FastCheck as fc, Option, Runtime } from "effect"
 import type { FuzzAnswer } from "./arbitraries.js"
@@ -108,8 +109,8 @@ const retriedAfter = (op: Operation, seen: Seen): boolean => {
   const read = ErrorMapping.readAnswer(answer.status, text, Option.none())
   const violation =
     op === "add"
-      ? Option.isSome(ErrorMapping.recognizeAdd(CHAT, HANDLE)(read))
-      : Option.isSome(ErrorMapping.recognizeRemove(CHAT, HANDLE)(read))
+      ? Option.isSome(recognizeAdd(CHAT, HANDLE)(read))
+      : Option.isSome(recognizeRemove(CHAT, HANDLE)(read))
   if (violation) return false
   const header = headers["x-should-retry"]
   if (header === "true") return true

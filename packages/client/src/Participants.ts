@@ -20,9 +20,11 @@ import {
   parseChatId,
   parseHandle
 } from "@linq-effect/core"
-import { ErrorMapping, LinqHttpClient } from "@linq-effect/http"
+import type { ErrorMapping } from "@linq-effect/http"
+import { LinqHttpClient } from "@linq-effect/http"
 import type { Duration, Option, Schema } from "effect"
 import { Effect } from "effect"
+import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
 
 /**
  * The API path of the participants of a chat.
@@ -98,8 +100,8 @@ const participantCall =
       )
     )
 
-const add = participantCall("POST", ParticipantAddResponse, ErrorMapping.recognizeAdd)
-const remove = participantCall("DELETE", ParticipantRemoveResponse, ErrorMapping.recognizeRemove)
+const add = participantCall("POST", ParticipantAddResponse, recognizeAdd)
+const remove = participantCall("DELETE", ParticipantRemoveResponse, recognizeRemove)
 
 /**
  * Adds a participant to a group chat (`POST /v3/chats/{chatId}/participants`).
@@ -113,6 +115,7 @@ const remove = participantCall("DELETE", ParticipantRemoveResponse, ErrorMapping
  * @example
  * ```ts
  * import { Effect } from "effect"
+import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
  * import { addParticipant } from "@linq-effect/client"
  *
  * const program = addParticipant("550e8400-e29b-41d4-a716-446655440000", {
@@ -145,6 +148,7 @@ export const addParticipant = (
  * @example
  * ```ts
  * import { Effect } from "effect"
+import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
  * import { removeParticipant } from "@linq-effect/client"
  *
  * const program = removeParticipant("550e8400-e29b-41d4-a716-446655440000", {

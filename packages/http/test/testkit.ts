@@ -25,9 +25,11 @@ import {
   Tracer
 } from "effect"
 import type { LinqHttpClientOptions, LinqRequest } from "../src/index.js"
-import { ErrorMapping, LinqHttpClient } from "../src/index.js"
+import { LinqHttpClient } from "../src/index.js"
 import type { Recorder, Script } from "./RecordingHttpClient.js"
 import * as RecordingHttpClient from "./RecordingHttpClient.js"
+// The add call as the client describes it, rule recognition included (it lives with the operation).
+import { recognizeAdd } from "../../client/src/internal/recognize.js"
 
 /** A key that must never show up anywhere but the Authorization header. */
 export const API_KEY = "sk_test_S3CRET-0f8e7d6c5b4a"
@@ -68,7 +70,7 @@ export const addCall = (overrides: Partial<AddCall> = {}): AddCall => ({
   params: { chatId: CHAT_ID },
   body: { handle: HANDLE },
   response: ParticipantAddResponse,
-  recognize: ErrorMapping.recognizeAdd(CHAT_ID, HANDLE),
+  recognize: recognizeAdd(CHAT_ID, HANDLE),
   ...overrides
 })
 
