@@ -7,29 +7,28 @@
  * with the SDK's sources (as `tsc` would emit them) and loads that, so that
  * the dev-time `tsx` transform is not measured. See sdk-build.ts.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { addParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Layer, ManagedRuntime } from "effect"
 import type { BenchClient } from "./clients.js"
 import { API_KEY, CHAT_ID, HANDLE } from "./shared.js"
+import { type Transport, type TransportOptions, asksForGzip, transportLayer } from "./transport.js"
 
 export { platformBaseline } from "./platform-baseline.js"
-
-export type Transport = "fetch" | "undici"
+export type { Transport, TransportOptions } from "./transport.js"
 
 /** The SDK's layer over the chosen transport, retries off (as for the official SDK). */
-export const linqLayer = (baseUrl: string, transport: Transport) =>
+export const linqLayer = (baseUrl: string, transport: Transport, options: TransportOptions) =>
   LinqHttpClient.layer({ apiKey: API_KEY, baseUrl, maxRetries: 0 }).pipe(
-    Layer.provide(transport === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici)
+    Layer.provide(transportLayer(transport, options))
   )
 
 /** The SDK as a bench client: a runtime built once; every call goes through it. */
-export const linqEffect = (baseUrl: string, transport: Transport): BenchClient => {
-  const runtime = ManagedRuntime.make(linqLayer(baseUrl, transport))
+export const linqEffect = (baseUrl: string, transport: Transport, options: TransportOptions): BenchClient => {
+  const runtime = ManagedRuntime.make(linqLayer(baseUrl, transport, options))
   return {
     id: transport === "fetch" ? "effect-fetch" : "effect-undici",
+    asksForGzip: asksForGzip(transport, options),
     label: `linq-effect (${transport === "fetch" ? "FetchHttpClient" : "layerUndici"})`,
     call: () => runtime.runPromise(addParticipant(CHAT_ID, { handle: HANDLE })),
     close: () => runtime.dispose()

@@ -3,16 +3,19 @@
  * one `ManagedRuntime` built once, `total` add-participant calls through it,
  * 64 in flight, and the heap after a forced GC at every checkpoint.
  *
- * argv: <baseUrl> <transport: fetch|undici> <checkpoint,checkpoint,...> (the last is the total)
+ * argv: <baseUrl> <transport: fetch|undici> <gzip|plain> <checkpoint,checkpoint,...> (the last is the total)
+ * (`gzip`: over undici, ask for and decompress gzipped answers, see transport.ts)
  */
-import type { Transport } from "./linq-effect.js"
 import type { MemoryCheckpoint, MemoryChildMessage } from "./memory.js"
 import { loadLinqEffect } from "./sdk-build.js"
+import type { Transport } from "./transport.js"
 
-const [baseUrl, transportArg, checkpointsArg] = process.argv.slice(2)
+const [baseUrl, transportArg, gzipArg, checkpointsArg] = process.argv.slice(2)
 const gc = globalThis.gc
 if (baseUrl === undefined || gc === undefined) {
-  throw new Error("usage: memory-child.ts <baseUrl> <fetch|undici> <checkpoints> (run with --expose-gc)")
+  throw new Error(
+    "usage: memory-child.ts <baseUrl> <fetch|undici> <gzip|plain> <checkpoints> (run with --expose-gc)"
+  )
 }
 const transport: Transport = transportArg === "fetch" ? "fetch" : "undici"
 const checkpoints = (checkpointsArg ?? "").split(",").map(Number)
@@ -31,7 +34,7 @@ const heapAfterGc = async (): Promise<{ heapUsed: number; rss: number; external:
 
 const main = async (): Promise<void> => {
   const { linqEffect } = await loadLinqEffect()
-  const client = linqEffect(baseUrl, transport)
+  const client = linqEffect(baseUrl, transport, { gzip: gzipArg === "gzip" })
   const results: MemoryCheckpoint[] = []
   const baseline = await heapAfterGc()
   const start = performance.now()

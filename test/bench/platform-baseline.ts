@@ -3,16 +3,16 @@
  * by hand with `effect` and `@effect/platform` alone (base URL, bearer token,
  * `Accept`, status check, a Schema decode of the answer), no input
  * validation, typed error mapping, timeout, retries or span of its own. It is
- * the job bundle/baseline-app.ts does, over the same transports as this SDK.
+ * the job bundle/baseline-app.ts does, over the same transports as this SDK
+ * (transport.ts, the same set-up for a gzipped answer).
  *
  * Compiled with linq-effect.ts (see sdk-build.ts), so both pay the same.
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Context, Effect, flow, Layer, ManagedRuntime, Schema } from "effect"
 import type { BenchClient } from "./clients.js"
-import type { Transport } from "./linq-effect.js"
 import { ADD_PATH, API_KEY, HANDLE } from "./shared.js"
+import { type Transport, type TransportOptions, asksForGzip, transportLayer } from "./transport.js"
 
 const Queued = Schema.Struct({
   message: Schema.optional(Schema.String),
@@ -40,11 +40,13 @@ const apiLayer = (baseUrl: string) =>
     )
   )
 
-export const platformBaseline = (baseUrl: string, transport: Transport): BenchClient => {
+export const platformBaseline = (
+  baseUrl: string,
+  transport: Transport,
+  options: TransportOptions
+): BenchClient => {
   const runtime = ManagedRuntime.make(
-    apiLayer(baseUrl).pipe(
-      Layer.provide(transport === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici)
-    )
+    apiLayer(baseUrl).pipe(Layer.provide(transportLayer(transport, options)))
   )
   const add = Effect.flatMap(Api, (api) =>
     HttpClientRequest.post(ADD_PATH).pipe(
@@ -55,6 +57,7 @@ export const platformBaseline = (baseUrl: string, transport: Transport): BenchCl
   )
   return {
     id: transport === "fetch" ? "platform-fetch" : "platform-undici",
+    asksForGzip: asksForGzip(transport, options),
     label: `@effect/platform by hand (${transport === "fetch" ? "FetchHttpClient" : "layerUndici"})`,
     call: () => runtime.runPromise(add),
     close: () => runtime.dispose()

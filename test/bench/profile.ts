@@ -1,19 +1,25 @@
 /**
- * A CPU profile of one client's hot path, to see where the time goes:
+ * A CPU profile of one client's hot path on one kind of answer (or each kind
+ * in turn), to see where the time goes:
  *
- *   pnpm exec tsx --conditions=@linq-effect/source test/bench/profile.ts [client] [calls] [concurrency]
+ *   pnpm exec tsx --conditions=@linq-effect/source test/bench/profile.ts [client] [calls] [concurrency] [kind|all]
  *
  * client: one of clients.ts's ids (default `effect-undici`), calls default
- * 20,000, concurrency default 64. The loopback server runs in its own process
- * as in the bench. Warms up, then profiles with the inspector (sampling every
- * 100 µs), writes `.bench-out/<client>.cpuprofile` (open it in Chrome DevTools
- * or speedscope) and prints self time by function and by package.
+ * 20,000, concurrency default 64, kind one of `length`, `chunked`, `gzip`
+ * (default `length`) or `all`. The loopback server runs in its own process
+ * as in the bench, and the client is set up for the kind as in the bench
+ * (`BENCH_GZIP` applies). Per kind: warms up, then profiles with the
+ * inspector (sampling every 100 µs), writes
+ * `.bench-out/<client>-<kind>.cpuprofile` (open it in Chrome DevTools or
+ * speedscope) and prints self time by function and by package. With `all`,
+ * it ends with self time per call by package side by side for the kinds, so
+ * what a chunked or compressed answer adds shows where it is spent.
  */
 import { mkdir, writeFile } from "node:fs/promises"
 import { Session } from "node:inspector/promises"
 import { fileURLToPath } from "node:url"
 import { CLIENT_IDS, type ClientId, makeClients } from "./clients.js"
-import { startServer } from "./shared.js"
+import { KINDS, type Kind, type LoopbackServer, startServer } from "./shared.js"
 
 interface ProfileNode {
   readonly id: number
@@ -33,11 +39,16 @@ interface Profile {
   readonly endTime: number
 }
 
-const [clientArg = "effect-undici", callsArg = "20000", concurrencyArg = "64"] = process.argv.slice(2)
+const [clientArg = "effect-undici", callsArg = "20000", concurrencyArg = "64", kindArg = "length"] =
+  process.argv.slice(2)
 if (!(CLIENT_IDS as ReadonlyArray<string>).includes(clientArg)) {
   throw new Error(`unknown client ${clientArg} (known: ${CLIENT_IDS.join(", ")})`)
 }
+if (kindArg !== "all" && !(KINDS as ReadonlyArray<string>).includes(kindArg)) {
+  throw new Error(`unknown kind ${kindArg} (known: ${KINDS.join(", ")}, all)`)
+}
 const clientId = clientArg as ClientId
+const kinds: ReadonlyArray<Kind> = kindArg === "all" ? KINDS : [kindArg as Kind]
 const calls = Number(callsArg)
 const concurrency = Number(concurrencyArg)
 
@@ -62,7 +73,8 @@ const packageOf = (module: string): string => {
   return module.split("/")[0] ?? module
 }
 
-const summarize = (profile: Profile) => {
+/** Self time (µs) by package, and the top functions, printed; the former returned. */
+const summarize = (profile: Profile): Map<string, number> => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const selfMicros = new Map<number, number>()
   for (let i = 0; i < profile.samples.length; i++) {
@@ -94,6 +106,7 @@ const summarize = (profile: Profile) => {
   console.log("\nself time by function (top 40):")
   for (const [fn, m] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`  ${pct(m)}  ${fn}`)
+  return byPackage
 }
 
 const run = async (call: () => Promise<unknown>, n: number) => {
@@ -107,14 +120,13 @@ const run = async (call: () => Promise<unknown>, n: number) => {
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker))
 }
 
-const main = async () => {
-  const server = await startServer()
-  const [client] = await makeClients(server.baseUrl, [clientId])
+/** Profiles `calls` calls of the client on one kind; self time by package, in µs. */
+const profileKind = async (server: LoopbackServer, session: Session, kind: Kind) => {
+  const [client] = await makeClients(server.baseUrl(kind), [clientId], kind)
   if (client === undefined) throw new Error("no client")
-  const session = new Session()
   try {
     await run(client.call, Math.min(5_000, calls))
-    session.connect()
+    const before = await server.stats()
     await session.post("Profiler.enable")
     await session.post("Profiler.setSamplingInterval", { interval: 100 })
     await session.post("Profiler.start")
@@ -124,17 +136,47 @@ const main = async () => {
     const wall = performance.now() - start
     const used = process.cpuUsage(cpu)
     const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: Profile }
+    const gzipped = (await server.stats()).gzipAnswers - before.gzipAnswers
     await mkdir(outDir, { recursive: true })
-    const file = `${outDir}${clientId}.cpuprofile`
+    const file = `${outDir}${clientId}-${kind}.cpuprofile`
     await writeFile(file, JSON.stringify(profile))
     console.log(
-      `${client.label}: ${calls} calls at concurrency ${concurrency}: ${((calls / wall) * 1000).toFixed(0)} req/s, ` +
+      `\n${client.label}, ${kind} answers${kind === "gzip" ? ` (${gzipped} of ${calls} gzipped)` : ""}: ` +
+        `${calls} calls at concurrency ${concurrency}: ${((calls / wall) * 1000).toFixed(0)} req/s, ` +
         `${((used.user + used.system) / calls).toFixed(0)} µs CPU/call (profiler on); profile in ${file}`
     )
-    summarize(profile)
+    return summarize(profile)
+  } finally {
+    await client.close()
+  }
+}
+
+/** Self time per call by package, one column per kind. */
+const compareKinds = (byKind: ReadonlyArray<readonly [Kind, Map<string, number>]>) => {
+  const packages = new Map<string, number>()
+  for (const [, byPackage] of byKind) {
+    for (const [pkg, m] of byPackage) packages.set(pkg, Math.max(packages.get(pkg) ?? 0, m))
+  }
+  const rows = [...packages].sort((a, b) => b[1] - a[1]).slice(0, 15)
+  const width = Math.max(...rows.map(([pkg]) => pkg.length), 7)
+  console.log(`\nself time per call by package (µs), by kind of answer:`)
+  console.log(`  ${"package".padEnd(width)}${byKind.map(([kind]) => kind.padStart(10)).join("")}`)
+  for (const [pkg] of rows) {
+    const cols = byKind.map(([, byPackage]) => ((byPackage.get(pkg) ?? 0) / calls).toFixed(1).padStart(10))
+    console.log(`  ${pkg.padEnd(width)}${cols.join("")}`)
+  }
+}
+
+const main = async () => {
+  const server = await startServer()
+  const session = new Session()
+  session.connect()
+  try {
+    const byKind: Array<readonly [Kind, Map<string, number>]> = []
+    for (const kind of kinds) byKind.push([kind, await profileKind(server, session, kind)])
+    if (byKind.length > 1) compareKinds(byKind)
   } finally {
     session.disconnect()
-    await client.close()
     await server.close()
   }
 }

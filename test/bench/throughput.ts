@@ -1,12 +1,20 @@
 /**
- * The throughput run: every client at every concurrency, in interleaved rounds
- * (the client order rotates each round) so that machine noise, GC debt and
- * thermal drift land on all clients alike.
+ * The throughput run: every client on every kind of answer at every
+ * concurrency, in interleaved rounds (every round runs every client on every
+ * kind, and the order rotates each round) so that machine noise, GC debt and
+ * thermal drift land on all clients and kinds alike, and the kinds can be
+ * compared with one another as well as the clients.
  */
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 import type { BenchClient, ClientId } from "./clients.js"
-import { type LoopbackServer, percentile } from "./shared.js"
+import { type Kind, type LoopbackServer, percentile } from "./shared.js"
+
+/** One client on one kind of answer. */
+export interface Lane {
+  readonly kind: Kind
+  readonly client: BenchClient
+}
 
 export interface ThroughputPlan {
   readonly concurrencies: ReadonlyArray<number>
@@ -17,8 +25,9 @@ export interface ThroughputPlan {
   readonly warmupCalls: (concurrency: number) => number
 }
 
-/** One client at one concurrency, all rounds together. */
+/** One client on one kind at one concurrency, all rounds together. */
 export interface Cell {
+  readonly kind: Kind
   readonly client: ClientId
   readonly label: string
   readonly concurrency: number
@@ -31,6 +40,8 @@ export interface Cell {
   readonly cpuMicrosPerCall: number
   /** Loopback server process CPU per call, in microseconds (the same server for everyone). */
   readonly serverCpuMicrosPerCall: number
+  /** Share of the measured answers the server sent gzip-compressed (0 to 1). */
+  readonly gzipShare: number
   readonly p50Ms: number
   readonly p99Ms: number
   readonly meanMs: number
@@ -46,6 +57,7 @@ interface Segment {
   readonly wallMs: number
   readonly cpuMicros: number
   readonly serverCpuMicros: number
+  readonly gzipAnswers: number
 }
 
 /**
@@ -61,7 +73,7 @@ const runSegment = async (
   offset: number
 ): Promise<Segment> => {
   gc()
-  const serverStart = await server.cpuMicros()
+  const serverStart = await server.stats()
   const cpuStart = process.cpuUsage()
   const start = performance.now()
   let next = 0
@@ -78,8 +90,13 @@ const runSegment = async (
   await Promise.all(workers)
   const wallMs = performance.now() - start
   const cpu = process.cpuUsage(cpuStart)
-  const serverEnd = await server.cpuMicros()
-  return { wallMs, cpuMicros: cpu.user + cpu.system, serverCpuMicros: serverEnd - serverStart }
+  const serverEnd = await server.stats()
+  return {
+    wallMs,
+    cpuMicros: cpu.user + cpu.system,
+    serverCpuMicros: serverEnd.cpuMicros - serverStart.cpuMicros,
+    gzipAnswers: serverEnd.gzipAnswers - serverStart.gzipAnswers
+  }
 }
 
 const rotate = <A>(items: ReadonlyArray<A>, by: number): A[] => {
@@ -87,8 +104,19 @@ const rotate = <A>(items: ReadonlyArray<A>, by: number): A[] => {
   return [...items.slice(k), ...items.slice(0, k)]
 }
 
+const laneKey = (lane: Lane): string => `${lane.kind}/${lane.client.id}`
+
+interface Accumulator {
+  wallMs: number
+  cpu: number
+  serverCpu: number
+  gzipAnswers: number
+  readonly rates: number[]
+  readonly latencies: Float64Array
+}
+
 export const runThroughput = async (
-  clients: ReadonlyArray<BenchClient>,
+  lanes: ReadonlyArray<Lane>,
   server: LoopbackServer,
   plan: ThroughputPlan,
   log: (line: string) => void
@@ -97,47 +125,58 @@ export const runThroughput = async (
   for (const concurrency of plan.concurrencies) {
     const perRound = plan.callsPerRound(concurrency)
     const warmup = plan.warmupCalls(concurrency)
-    for (const client of clients) await runSegment(client, server, warmup, concurrency, undefined, 0)
+    for (const lane of lanes) await runSegment(lane.client, server, warmup, concurrency, undefined, 0)
 
-    const acc = new Map<
-      ClientId,
-      { wallMs: number; cpu: number; serverCpu: number; rates: number[]; latencies: Float64Array }
-    >()
-    for (const client of clients) {
-      acc.set(client.id, {
+    const acc = new Map<string, Accumulator>()
+    for (const lane of lanes) {
+      acc.set(laneKey(lane), {
         wallMs: 0,
         cpu: 0,
         serverCpu: 0,
+        gzipAnswers: 0,
         rates: [],
         latencies: new Float64Array(perRound * plan.rounds)
       })
     }
     for (let round = 0; round < plan.rounds; round++) {
-      for (const client of rotate(clients, round)) {
-        const a = acc.get(client.id)!
-        const segment = await runSegment(client, server, perRound, concurrency, a.latencies, round * perRound)
+      // Each round starts a stride further on, so that over the rounds every
+      // lane runs early, midway and late in a round.
+      const stride = Math.max(1, Math.floor(lanes.length / plan.rounds))
+      for (const lane of rotate(lanes, round * stride)) {
+        const a = acc.get(laneKey(lane))!
+        const segment = await runSegment(
+          lane.client,
+          server,
+          perRound,
+          concurrency,
+          a.latencies,
+          round * perRound
+        )
         a.wallMs += segment.wallMs
         a.cpu += segment.cpuMicros
         a.serverCpu += segment.serverCpuMicros
+        a.gzipAnswers += segment.gzipAnswers
         a.rates.push((perRound / segment.wallMs) * 1000)
       }
       log(`  concurrency ${concurrency}: round ${round + 1}/${plan.rounds} done`)
     }
-    for (const client of clients) {
-      const a = acc.get(client.id)!
+    for (const lane of lanes) {
+      const a = acc.get(laneKey(lane))!
       const calls = perRound * plan.rounds
       const sorted = a.latencies.slice().sort()
       let sum = 0
       for (const l of sorted) sum += l
       cells.push({
-        client: client.id,
-        label: client.label,
+        kind: lane.kind,
+        client: lane.client.id,
+        label: lane.client.label,
         concurrency,
         calls,
         reqPerSec: (calls / a.wallMs) * 1000,
         reqPerSecRounds: a.rates,
         cpuMicrosPerCall: a.cpu / calls,
         serverCpuMicrosPerCall: a.serverCpu / calls,
+        gzipShare: a.gzipAnswers / calls,
         p50Ms: percentile(sorted, 50),
         p99Ms: percentile(sorted, 99),
         meanMs: sum / calls
