@@ -136,7 +136,7 @@ const runThroughputPart = async (server: LoopbackServer, kinds: ReadonlyArray<Ki
     }
     await sanityCheck(lanes, server)
     log(
-      `throughput: ${ids.length} clients x ${kinds.length} kinds (${kinds.join(", ")}) x concurrency ` +
+      `throughput: ${ids.length} clients x ${kinds.length} kind(s) (${kinds.join(", ")}) x concurrency ` +
         `${plan.concurrencies.join(", ")}, ${plan.rounds} interleaved rounds of ` +
         `${plan.concurrencies.map((c) => plan.callsPerRound(c)).join(" / ")} calls`
     )
@@ -212,7 +212,7 @@ const runMemoryPart = async (server: LoopbackServer, kinds: ReadonlyArray<Kind>)
     targets.push(
       target(
         m.kind,
-        `heap growth ${fmt(memoryCheckpoints[0] ?? 0)} → ${fmt(memoryCheckpoints.at(-1) ?? 0)} calls (${m.kind}, ${m.transport})`,
+        `heap growth ${fmt(memoryCheckpoints[0] ?? 0)} → ${fmt(memoryCheckpoints.at(-1) ?? 0)} calls (${m.transport})`,
         m.growthBytes,
         TARGETS.heapGrowthBytes,
         "atMost",

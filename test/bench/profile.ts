@@ -57,6 +57,8 @@ const outDir = fileURLToPath(new URL("./.bench-out/", import.meta.url))
 /** A readable module name for a script URL: the package (and file) it belongs to. */
 const moduleOf = (url: string): string => {
   if (url === "") return "(native / V8)"
+  if (url.startsWith("wasm://")) return "undici llhttp (wasm)"
+  if (url.endsWith("/.bench-out/linq-effect.mjs")) return "linq-effect, compiled (SDK + bench client)"
   const path = url.replace(/^file:\/\//, "")
   const nm = path.lastIndexOf("/node_modules/")
   if (nm >= 0) return path.slice(nm + "/node_modules/".length)
@@ -67,14 +69,24 @@ const moduleOf = (url: string): string => {
   return path.startsWith("node:") ? path : path.split("/").slice(-2).join("/")
 }
 const packageOf = (module: string): string => {
+  if (module.startsWith("(") || module.startsWith("linq-effect") || module.startsWith("undici llhttp")) {
+    return module
+  }
   if (module.startsWith("node:")) return "node: internals"
+  if (module.startsWith("test/bench/")) return "bench harness"
   if (module.startsWith("packages/")) return module.split("/").slice(0, 2).join("/")
   if (module.startsWith("@")) return module.split("/").slice(0, 2).join("/")
   return module.split("/")[0] ?? module
 }
 
-/** Self time (µs) by package, and the top functions, printed; the former returned. */
-const summarize = (profile: Profile): Map<string, number> => {
+/** Self time (µs) by package and by module (file). */
+interface Breakdown {
+  readonly byPackage: Map<string, number>
+  readonly byModule: Map<string, number>
+}
+
+/** Self time by package and the top functions, printed; by package and by module returned. */
+const summarize = (profile: Profile): Breakdown => {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const selfMicros = new Map<number, number>()
   for (let i = 0; i < profile.samples.length; i++) {
@@ -84,6 +96,7 @@ const summarize = (profile: Profile): Map<string, number> => {
   const total = profile.endTime - profile.startTime
   const byFunction = new Map<string, number>()
   const byPackage = new Map<string, number>()
+  const byModule = new Map<string, number>()
   for (const [id, micros] of selfMicros) {
     const node = byId.get(id)
     if (node === undefined) continue
@@ -98,6 +111,8 @@ const summarize = (profile: Profile): Map<string, number> => {
           ? "(gc)"
           : packageOf(module)
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + micros)
+    const mod = pkg.startsWith("(") ? pkg : module
+    byModule.set(mod, (byModule.get(mod) ?? 0) + micros)
   }
   const pct = (m: number) => `${((m / total) * 100).toFixed(1).padStart(5)}%`
   console.log(`\nself time by package (${(total / 1000).toFixed(0)} ms profiled):`)
@@ -106,7 +121,7 @@ const summarize = (profile: Profile): Map<string, number> => {
   console.log("\nself time by function (top 40):")
   for (const [fn, m] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`  ${pct(m)}  ${fn}`)
-  return byPackage
+  return { byPackage, byModule }
 }
 
 const run = async (call: () => Promise<unknown>, n: number) => {
@@ -151,20 +166,34 @@ const profileKind = async (server: LoopbackServer, session: Session, kind: Kind)
   }
 }
 
-/** Self time per call by package, one column per kind. */
-const compareKinds = (byKind: ReadonlyArray<readonly [Kind, Map<string, number>]>) => {
-  const packages = new Map<string, number>()
-  for (const [, byPackage] of byKind) {
-    for (const [pkg, m] of byPackage) packages.set(pkg, Math.max(packages.get(pkg) ?? 0, m))
+/**
+ * Self time per call (µs), one column per kind, for the `top` rows that
+ * differ most between the kinds (what a kind adds shows first), and the total.
+ */
+const compareKinds = (
+  title: string,
+  byKind: ReadonlyArray<readonly [Kind, Map<string, number>]>,
+  top: number
+) => {
+  const names = new Set(byKind.flatMap(([, m]) => [...m.keys()]))
+  const perCall = (m: Map<string, number>, name: string) => (m.get(name) ?? 0) / calls
+  const spread = (name: string) => {
+    const values = byKind.map(([, m]) => perCall(m, name))
+    return Math.max(...values) - Math.min(...values)
   }
-  const rows = [...packages].sort((a, b) => b[1] - a[1]).slice(0, 15)
-  const width = Math.max(...rows.map(([pkg]) => pkg.length), 7)
-  console.log(`\nself time per call by package (µs), by kind of answer:`)
-  console.log(`  ${"package".padEnd(width)}${byKind.map(([kind]) => kind.padStart(10)).join("")}`)
-  for (const [pkg] of rows) {
-    const cols = byKind.map(([, byPackage]) => ((byPackage.get(pkg) ?? 0) / calls).toFixed(1).padStart(10))
-    console.log(`  ${pkg.padEnd(width)}${cols.join("")}`)
+  const rows = [...names].sort((a, b) => spread(b) - spread(a)).slice(0, top)
+  const width = Math.max(...rows.map((name) => name.length), title.length)
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0) / calls
+  console.log(`\nself time per call (µs) by ${title}, by kind of answer (largest differences first):`)
+  console.log(`  ${title.padEnd(width)}${byKind.map(([kind]) => kind.padStart(10)).join("")}`)
+  for (const name of rows) {
+    console.log(
+      `  ${name.padEnd(width)}${byKind.map(([, m]) => perCall(m, name).toFixed(1).padStart(10)).join("")}`
+    )
   }
+  console.log(
+    `  ${"(all, idle included)".padEnd(width)}${byKind.map(([, m]) => total(m).toFixed(1).padStart(10)).join("")}`
+  )
 }
 
 const main = async () => {
@@ -172,9 +201,20 @@ const main = async () => {
   const session = new Session()
   session.connect()
   try {
-    const byKind: Array<readonly [Kind, Map<string, number>]> = []
+    const byKind: Array<readonly [Kind, Breakdown]> = []
     for (const kind of kinds) byKind.push([kind, await profileKind(server, session, kind)])
-    if (byKind.length > 1) compareKinds(byKind)
+    if (byKind.length > 1) {
+      compareKinds(
+        "package",
+        byKind.map(([kind, b]) => [kind, b.byPackage] as const),
+        15
+      )
+      compareKinds(
+        "module",
+        byKind.map(([kind, b]) => [kind, b.byModule] as const),
+        25
+      )
+    }
   } finally {
     session.disconnect()
     await server.close()

@@ -112,6 +112,14 @@ export const find = (
 export const floorOf = (client: ClientId): ClientId | undefined =>
   client === "effect-undici" ? "platform-undici" : client === "effect-fetch" ? "platform-fetch" : undefined
 
+/**
+ * " (*: only one side got gzip)" when two cells of the gzip kind are not like
+ * for like (one client got compressed answers, the other did not: with
+ * `BENCH_GZIP=default`), else "".
+ */
+const likeForLike = (a: Cell, b: Cell): string =>
+  a.kind === "gzip" && a.gzipShare > 0 !== b.gzipShare > 0 ? " (*: only one side got gzip)" : ""
+
 /** The throughput targets of one kind, at every concurrency measured. */
 export const throughputTargets = (
   cells: ReadonlyArray<Cell>,
@@ -127,15 +135,13 @@ export const throughputTargets = (
     const undici = at("undici", c)
     if (sdk !== undefined && official !== undefined) {
       const r = sdk.reqPerSec / official.reqPerSec
-      targets.push(
-        target(kind, `SDK/undici req/s vs @linqapp/sdk, c=${c}`, r, TARGETS.vsOfficial, "atLeast", ratio)
-      )
+      const name = `SDK/undici req/s vs @linqapp/sdk, c=${c}${likeForLike(sdk, official)}`
+      targets.push(target(kind, name, r, TARGETS.vsOfficial, "atLeast", ratio))
     }
     if (sdk !== undefined && fetchCell !== undefined) {
       const r = sdk.reqPerSec / fetchCell.reqPerSec
-      targets.push(
-        target(kind, `SDK/undici req/s vs raw fetch, c=${c}`, r, TARGETS.vsFetch, "atLeast", ratio)
-      )
+      const name = `SDK/undici req/s vs raw fetch, c=${c}${likeForLike(sdk, fetchCell)}`
+      targets.push(target(kind, name, r, TARGETS.vsFetch, "atLeast", ratio))
     }
     for (const client of ["effect-undici", "effect-fetch"] as const) {
       const mine = at(client, c)
