@@ -172,8 +172,54 @@ export const removalQueued = (traceId: string): WireResponse =>
  * @category rule violations
  */
 export const ruleViolationAnswer = (
-  violation: GroupChatRuleViolation
-): { readonly status: number; readonly code: number; readonly message: string } => {
+  violation: GroupChatRuleViolation,
+  overrides: ViolationOverrides = {}
+): ViolationAnswer => {
+  const kind = violation._tag
+  const own = overrides.violations?.[kind]
+  const usual = defaultViolationAnswer(violation)
+  return {
+    status: own?.status ?? usual.status,
+    code: own !== undefined && "code" in own ? own.code : usual.code,
+    message: own?.message ?? overrides.messages?.[kind] ?? usual.message
+  }
+}
+
+/**
+ * The kinds of group-chat rule violation (the tags of core's violations).
+ *
+ * @since 0.1.0
+ * @category rule violations
+ */
+export type ViolationKind = GroupChatRuleViolation["_tag"]
+
+/**
+ * How a rule violation is answered: status, envelope code (`undefined`: no
+ * code) and message.
+ *
+ * @since 0.1.0
+ * @category rule violations
+ */
+export interface ViolationAnswer {
+  readonly status: number
+  readonly code: number | undefined
+  readonly message: string
+}
+
+/**
+ * Options that change how rule violations are answered, since Linq does not
+ * document its wording: `messages` replaces the text per kind; `violations`
+ * replaces status, code (`undefined` to leave it out) and message per kind.
+ *
+ * @since 0.1.0
+ * @category rule violations
+ */
+export interface ViolationOverrides {
+  readonly messages?: Partial<Record<ViolationKind, string>> | undefined
+  readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
+}
+
+const defaultViolationAnswer = (violation: GroupChatRuleViolation): ViolationAnswer => {
   switch (violation._tag) {
     case "NotAGroupChat":
       return { status: 400, code: ErrorCode.CannotUpdateDm, message: RuleViolationMessage.notAGroupChat }

@@ -61,7 +61,7 @@ export type Handler = (request: FakeRequest) => Effect.Effect<FakeAnswer>
  * @since 0.1.0
  * @category models
  */
-export interface HandlerOptions {
+export interface HandlerOptions extends ApiAnswers.ViolationOverrides {
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
   readonly basePath?: string | undefined
 }
@@ -293,7 +293,7 @@ export const make = (deps: {
             case "ChatNotFound":
               return chatNotFound(ctx)
             case "Refused": {
-              const answer = ApiAnswers.ruleViolationAnswer(result.violation)
+              const answer = ApiAnswers.ruleViolationAnswer(result.violation, deps.options)
               return fail(ctx, answer.status, answer.code, answer.message)
             }
             case "Accepted":
