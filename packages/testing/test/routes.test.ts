@@ -198,21 +198,44 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
-  it.effect("any origin; with or without the /api/partner prefix; query ignored", () =>
+  it.effect("any origin, query ignored; the /api/partner base path is enforced (404 without it)", () =>
     Effect.gen(function* () {
       const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://localhost:1234/api/partner" })
-      const b = yield* send("GET", `${chatPath(C.smallGroup)}?expand=1`, { baseUrl: "https://example.test" })
+      const b = yield* send("GET", `${chatPath(C.smallGroup)}?expand=1`, {
+        baseUrl: "https://example.test/api/partner"
+      })
       expect([a.status, b.status]).toEqual([200, 200])
-      const c = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "https://example.test/other/prefix" })
-      expect(c.status).toBe(404)
+      for (const baseUrl of [
+        "https://api.linqapp.com",
+        "https://api.linqapp.com/api",
+        "https://x.test/other/prefix"
+      ]) {
+        const wrong = yield* send("POST", participantsPath(C.smallGroup), {
+          baseUrl,
+          json: { handle: H.newcomer }
+        })
+        expect(wrong.status).toBe(404)
+        expect(wrong.json).toMatchObject({ success: false, error: { status: 404 } })
+      }
+      const fake = yield* FakeLinq
+      expect((yield* fake.journal).slice(2).map((e) => e.route)).toEqual(["unknown", "unknown", "unknown"])
+      expect(yield* fake.participants(C.smallGroup)).not.toContain(H.newcomer)
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
-  it.effect("a custom basePath", () =>
+  it.effect("a custom basePath, or none", () =>
     Effect.gen(function* () {
       const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake/linq" })
-      expect(a.status).toBe(200)
+      const b = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake/api/partner" })
+      expect([a.status, b.status]).toEqual([200, 404])
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { basePath: "/linq/" })))
+  )
+
+  it.effect('basePath "": the routes at the root', () =>
+    Effect.gen(function* () {
+      const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake" })
+      expect(a.status).toBe(200)
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { basePath: "" })))
   )
 
   it.effect("unknown routes and methods → 404 envelope", () =>
