@@ -116,6 +116,64 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
+  it.effect("GET chat: the Chat and ChatHandle shapes of linq-api.md; removed handles stay, removed", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      yield* fake.putChat({
+        id: "own",
+        service: "iMessage",
+        display_name: "With me",
+        handles: [{ handle: "+12025550100", is_me: true }, H.alice, H.bob, H.carol]
+      })
+      yield* send("DELETE", participantsPath("own"), { json: { handle: H.carol } })
+      yield* send("POST", participantsPath("own"), { json: { handle: H.newcomer } })
+      const answer = yield* send("GET", chatPath("own"))
+      const wire = answer.json as { handles: ReadonlyArray<Record<string, unknown>> } & Record<
+        string,
+        unknown
+      >
+      expect(Object.keys(wire).sort()).toEqual(
+        [
+          "created_at",
+          "display_name",
+          "handles",
+          "id",
+          "is_archived",
+          "is_group",
+          "service",
+          "updated_at"
+        ].sort()
+      )
+      expect(wire.handles[0]).toEqual({
+        id: "own/handle-1",
+        handle: "+12025550100",
+        service: "iMessage",
+        joined_at: "2025-01-15T09:00:00.000Z",
+        is_me: true,
+        left_at: null,
+        status: "active"
+      })
+      const carol = wire.handles.find((h) => h.handle === H.carol)
+      expect(carol).toMatchObject({ status: "removed", left_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+      const added = wire.handles.find((h) => h.handle === H.newcomer)
+      expect(added).toMatchObject({
+        id: expect.any(String),
+        service: "iMessage",
+        status: "active",
+        left_at: null
+      })
+      // core's Chat decodes it, and the rules see the active members only
+      const chat = Schema.decodeUnknownSync(Chat)(answer.json)
+      expect(GroupChatRules.activeParticipants(chat).map((h) => h.handle)).toEqual([
+        "+12025550100",
+        H.alice,
+        H.bob,
+        H.newcomer
+      ])
+      expect(chat.handles).toHaveLength(5)
+    }).pipe(Effect.provide(FakeLinq.layer()))
+  )
+
   it.effect("GET chat reflects an accepted change", () =>
     Effect.gen(function* () {
       yield* send("DELETE", participantsPath(C.rcsGroup), { json: { handle: H.ivan } })
