@@ -7,7 +7,7 @@
  * request in a journal, and injects faults on demand. Use it in-process, as a
  * platform `HttpClient` layer ({@link FakeLinq.layer}), or over real HTTP on
  * the loopback interface ({@link FakeLinq.serve}, {@link FakeLinq.layerServer}).
- * Both share one request handler.
+ * Both serve one platform `HttpApp`.
  *
  * @since 0.1.0
  */
@@ -23,7 +23,7 @@ import type { ViolationAnswer, ViolationKind } from "./internal/answers.js"
 import type { AnswerEncoding } from "./internal/encoding.js"
 import * as Faults from "./internal/faults.js"
 import * as Journal from "./internal/journal.js"
-import type { ConnectionDropped } from "./internal/middleware.js"
+import type { ConnectionDropped } from "./internal/faultAnswers.js"
 import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import * as State from "./internal/state.js"

@@ -6,20 +6,14 @@
  * @internal
  */
 import { type Headers, HttpRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Data, Effect, Option, Predicate } from "effect"
-import type { Fault } from "../Fault.js"
+import { Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
-import { type Answer, ErrorCode, envelope, jsonContentType } from "./answers.js"
+import { type Answer, ErrorCode, envelope } from "./answers.js"
 import { type AnswerEncoding, toResponse } from "./encoding.js"
+import { type ConnectionDropped, drop, runFault } from "./faultAnswers.js"
 import type { Faults } from "./faults.js"
 import * as Ids from "./ids.js"
 import type { Journal } from "./journal.js"
-
-/**
- * How the fake's app asks a transport without a socket (the in-process
- * client) to drop the connection; on a Node server the socket is destroyed.
- */
-export class ConnectionDropped extends Data.TaggedError("ConnectionDropped")<{}> {}
 
 /** A request as a route's handler sees it. */
 export interface Incoming {
@@ -58,59 +52,12 @@ const unauthorized = (deps: Deps, request: Incoming): Option.Option<Answer> => {
   return deps.apiKey !== undefined && token !== deps.apiKey ? fail("Invalid API key") : Option.none()
 }
 
-const guessContentType = (body: string | Uint8Array): Record<string, string> => {
-  if (body.length === 0) return {}
-  const first = typeof body === "string" ? body.trimStart().slice(0, 1) : String.fromCharCode(body[0] ?? 0)
-  return { "content-type": first === "<" ? "text/html; charset=utf-8" : jsonContentType }
-}
-
 /** Linq's 404 for a path it does not serve (a wrong base path included). */
 export const notFound = (request: Incoming): Effect.Effect<Answer> =>
   Effect.sync(() => {
     const path = new URL(request.url, "http://fake.invalid").pathname
     return envelope(404, undefined, `Not found: ${request.method} ${path}`, request.traceId)
   })
-
-type Outcome = Answer | "drop"
-
-const runFault = (
-  fault: Fault,
-  request: Incoming,
-  normal: Effect.Effect<Outcome>
-): Effect.Effect<Outcome> => {
-  switch (fault._tag) {
-    case "Respond": {
-      const { status, headers, body } = fault
-      if (body._tag === "Envelope")
-        return Effect.succeed(envelope(status, body.code, body.message, request.traceId, headers))
-      const type =
-        body.contentType === undefined ? guessContentType(body.body) : { "content-type": body.contentType }
-      return Effect.succeed({ status, headers: { ...type, ...headers }, body: body.body })
-    }
-    case "Delay":
-      return Effect.zipRight(
-        Effect.sleep(fault.duration),
-        fault.then === undefined ? normal : runFault(fault.then, request, normal)
-      )
-    case "Hang":
-      return Effect.never
-    case "Disconnect":
-      return Effect.succeed("drop")
-  }
-}
-
-/** Drops the connection: destroys a Node socket, or fails for the in-process client. */
-const drop = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-  const source = request.source
-  if (Predicate.hasProperty(source, "socket") && Predicate.hasProperty(source.socket, "destroy")) {
-    const socket = source.socket
-    if (Predicate.isFunction(socket.destroy)) {
-      socket.destroy()
-      return Effect.never
-    }
-  }
-  return Effect.fail(new ConnectionDropped())
-})
 
 /** The route `name`, answered by `handler` inside the journal, the faults and the bearer check. */
 export const route =

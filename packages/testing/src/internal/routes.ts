@@ -16,7 +16,8 @@ import {
   type ViolationOverrides,
   violationAnswer
 } from "./answers.js"
-import { type ConnectionDropped, type Deps, type Incoming, notFound, route } from "./middleware.js"
+import type { ConnectionDropped } from "./faultAnswers.js"
+import { type Deps, type Incoming, notFound, route } from "./middleware.js"
 import type { State } from "./state.js"
 
 const encodeChat = Schema.encodeSync(Chat)
