@@ -21,8 +21,8 @@
  * of the README blanked out), so a line number in a tsc message or a stack
  * trace is the README's own line.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { join, relative, resolve } from "node:path"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { basename, join, relative, resolve } from "node:path"
 
 export const root = resolve(import.meta.dirname, "../..")
 export const outDir = join(root, "test/docs/.blocks")
@@ -106,15 +106,15 @@ const fileName = (readme: string, line: number) => `${readme.replaceAll("/", "__
 
 /**
  * Extracts the TypeScript blocks of the given READMEs (paths relative to
- * `from`) into `to`, emptied first.
+ * `from`) into `to`. Files are rewritten only when their text changed, and
+ * stale ones removed, so that vitest's watch mode does not loop.
  */
 export const extractBlocks = (
   readmes: ReadonlyArray<string> = findReadmes(),
   { from = root, to = outDir }: { readonly from?: string; readonly to?: string } = {}
 ): ReadonlyArray<Block> => {
-  rmSync(to, { recursive: true, force: true })
   mkdirSync(to, { recursive: true })
-  return readmes.flatMap((readme) => {
+  const blocks = readmes.flatMap((readme) => {
     const lines = readFileSync(join(from, readme), "utf8").split("\n")
     return parseFences(lines).flatMap((raw): ReadonlyArray<Block> => {
       const [lang, ...modifiers] = raw.info
@@ -122,14 +122,14 @@ export const extractBlocks = (
       const unknown = modifiers.find((m) => !(m in kinds))
       const kind = modifiers.map((m) => kinds[m]).find((k) => k !== undefined) ?? "program"
       const output = lines.map(() => "")
-      const keep = ([from, to]: readonly [number, number]) => {
-        for (let k = from; k < to; k++) output[k] = lines[k] ?? ""
+      const keep = ([start, end]: readonly [number, number]) => {
+        for (let k = start; k < end; k++) output[k] = lines[k] ?? ""
       }
       if (raw.prelude !== undefined) keep(raw.prelude)
       keep(raw.body)
       output[0] = `// Generated from ${readme}, block at line ${raw.line}: edit the README, not this file.`
       const file = join(to, fileName(readme, raw.line))
-      writeFileSync(file, `${output.join("\n").trimEnd()}\nexport {}\n`)
+      writeIfChanged(file, `${output.join("\n").trimEnd()}\nexport {}\n`)
       return [
         {
           readme,
@@ -142,4 +142,13 @@ export const extractBlocks = (
       ]
     })
   })
+  const wanted = new Set(blocks.map((b) => basename(b.file)))
+  for (const name of readdirSync(to)) {
+    if (name.endsWith(".ts") && !wanted.has(name)) rmSync(join(to, name))
+  }
+  return blocks
+}
+
+const writeIfChanged = (file: string, text: string) => {
+  if (!existsSync(file) || readFileSync(file, "utf8") !== text) writeFileSync(file, text)
 }
