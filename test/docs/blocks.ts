@@ -13,6 +13,10 @@
  * | `ts check-only`   | yes          | no (a whole module that cannot run here)    |
  * | `ts fragment`     | yes          | no (lines out of a larger program)          |
  *
+ * A program may be followed (blank lines apart) by a ```` ```text output ````
+ * block: each of its lines must be a line the program prints, a line ending
+ * in `…` any line that starts with what comes before it.
+ *
  * Any block may be preceded (blank lines apart) by an HTML comment that
  * GitHub does not show, `<!-- prelude` … `-->`, whose lines are compiled
  * before the block: imports and `declare const` for what a fragment uses.
@@ -39,6 +43,8 @@ export interface Block {
   readonly file: string
   /** `README.md:42`, how every message names the block. */
   readonly where: string
+  /** The lines of a `text output` block right after a program. */
+  readonly expectedOutput?: ReadonlyArray<string>
   /** A word after `ts` that is none of the kinds above: the block fails with it. */
   readonly unknownModifier?: string
 }
@@ -116,7 +122,8 @@ export const extractBlocks = (
   mkdirSync(to, { recursive: true })
   const blocks = readmes.flatMap((readme) => {
     const lines = readFileSync(join(from, readme), "utf8").split("\n")
-    return parseFences(lines).flatMap((raw): ReadonlyArray<Block> => {
+    const fences = parseFences(lines)
+    return fences.flatMap((raw, index): ReadonlyArray<Block> => {
       const [lang, ...modifiers] = raw.info
       if (lang !== "ts" && lang !== "typescript") return []
       const unknown = modifiers.find((m) => !(m in kinds))
@@ -130,8 +137,10 @@ export const extractBlocks = (
       output[0] = `// Generated from ${readme}, block at line ${raw.line}: edit the README, not this file.`
       const file = join(to, fileName(readme, raw.line))
       writeIfChanged(file, `${output.join("\n").trimEnd()}\nexport {}\n`)
+      const expectedOutput = outputAfter(lines, raw, fences[index + 1])
       return [
         {
+          ...(kind === "program" && expectedOutput !== undefined ? { expectedOutput } : {}),
           readme,
           line: raw.line,
           kind,
@@ -147,6 +156,18 @@ export const extractBlocks = (
     if (name.endsWith(".ts") && !wanted.has(name)) rmSync(join(to, name))
   }
   return blocks
+}
+
+/** The lines of a ```` ```text output ```` fence that follows `raw` with only blank lines between. */
+const outputAfter = (
+  lines: ReadonlyArray<string>,
+  raw: RawBlock,
+  next: RawBlock | undefined
+): ReadonlyArray<string> | undefined => {
+  if (next === undefined || next.info.join(" ") !== "text output") return undefined
+  const between = lines.slice(raw.body[1] + 1, next.line - 1)
+  if (between.some((line) => line.trim() !== "")) return undefined
+  return lines.slice(next.body[0], next.body[1]).filter((line) => line.trim() !== "")
 }
 
 const writeIfChanged = (file: string, text: string) => {

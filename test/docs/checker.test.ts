@@ -41,7 +41,15 @@ const fixture = [
   "", //                                             27
   "```sh", //                                        28
   "pnpm test", //                                    29
-  "```" //                                           30
+  "```", //                                          30
+  "", //                                             31
+  "```ts", //                                        32
+  'console.log("hello")', //                        33
+  "```", //                                          34
+  "", //                                             35
+  "```text output", //                               36
+  "hello", //                                        37
+  "```" //                                           38
 ].join("\n")
 
 mkdirSync(dir, { recursive: true })
@@ -58,9 +66,12 @@ describe("the README checker", () => {
       ["FIXTURE.md:12", "fragment"],
       ["FIXTURE.md:16", "program"],
       ["FIXTURE.md:20", "program"],
-      ["FIXTURE.md:24", "program"]
+      ["FIXTURE.md:24", "program"],
+      ["FIXTURE.md:32", "program"]
     ])
     expect(at(16).unknownModifier).toBe("tset")
+    expect(at(32).expectedOutput).toEqual(["hello"])
+    expect(at(24).expectedOutput).toBeUndefined()
   })
 
   it("reports a type error at the README's own line, and compiles a fragment after its prelude", () => {

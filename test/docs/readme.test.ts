@@ -51,6 +51,16 @@ for (const block of blocks) {
             { exitCode: run.exitCode, timedOut: run.timedOut },
             `the program at ${block.where} ${what}${hint}; its output:\n${tail(run.output)}`
           ).toEqual({ exitCode: 0, timedOut: false })
+          const printed = run.output.split("\n").map((line) => line.trimEnd())
+          const missing = (block.expectedOutput ?? []).filter((expected) =>
+            expected.endsWith("…")
+              ? !printed.some((line) => line.startsWith(expected.slice(0, -1)))
+              : !printed.includes(expected)
+          )
+          expect(
+            missing,
+            `lines of the \`text output\` block after ${block.where} the program did not print; it printed:\n${tail(run.output)}`
+          ).toEqual([])
         },
         PROGRAM_TIMEOUT_MS + 15_000
       )
