@@ -2,14 +2,16 @@
  * Example: add a participant to a group chat and print Linq's answer.
  */
 import { addParticipant } from "@linq-effect/client"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { ScenarioTag } from "./Scenario.js"
+import { describeQueued, step } from "./Step.js"
 
 export const program = Effect.gen(function* () {
   const { group, newcomer } = yield* ScenarioTag
-  const response = yield* addParticipant(group, { handle: newcomer })
   // "accepted" means queued on Linq's side, not done yet.
-  yield* Console.log(
-    `  ${response.message ?? "queued"} (status ${response.status}, trace ${response.trace_id})`
+  yield* step(
+    { op: "add", handle: newcomer, chatId: group },
+    addParticipant(group, { handle: newcomer }),
+    describeQueued
   )
-}).pipe(Effect.catchAll((error) => Console.log(`  failed with ${error._tag}: ${error.message}`)))
+})

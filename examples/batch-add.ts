@@ -5,6 +5,7 @@
 import { addParticipant } from "@linq-effect/client"
 import { Console, Effect, Either } from "effect"
 import { ScenarioTag } from "./Scenario.js"
+import { describeQueued, printOutcome, shortChatId } from "./Step.js"
 
 export const program = Effect.gen(function* () {
   const { group, batch } = yield* ScenarioTag
@@ -13,16 +14,10 @@ export const program = Effect.gen(function* () {
     (handle) => Effect.either(addParticipant(group, { handle }, { maxRetries: 1, timeout: "10 seconds" })),
     { concurrency: 2 }
   )
-  let accepted = 0
+  // Printed in input order, whatever order the answers came in.
   for (const [i, outcome] of outcomes.entries()) {
-    const line = Either.match(outcome, {
-      onRight: (response) => {
-        accepted++
-        return `accepted (trace ${response.trace_id})`
-      },
-      onLeft: (error) => `${error._tag}: ${error.message}`
-    })
-    yield* Console.log(`  #${i + 1} ${line}`)
+    yield* printOutcome({ op: "add", handle: batch[i] ?? "", chatId: group }, outcome, describeQueued)
   }
-  yield* Console.log(`  ${accepted} of ${batch.length} accepted`)
+  const accepted = outcomes.filter(Either.isRight).length
+  yield* Console.log(`  ${accepted} of ${batch.length} accepted in chat ${shortChatId(group)}`)
 })

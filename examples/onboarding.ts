@@ -5,8 +5,9 @@
  */
 import { addParticipant } from "@linq-effect/client"
 import type { LinqHttpClient } from "@linq-effect/http"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { ScenarioTag } from "./Scenario.js"
+import { maskHandle, printOutcome } from "./Step.js"
 
 export interface OnboardingReport {
   readonly added: ReadonlyArray<string>
@@ -53,8 +54,14 @@ export type OnboardRequirements = Effect.Effect.Context<ReturnType<typeof onboar
 
 export const program = Effect.gen(function* () {
   const s = yield* ScenarioTag
-  const report = yield* onboard(s.group, [s.newcomer, s.member, s.rcsOnly, "not a phone"])
-  yield* Console.log(
-    `  added ${report.added.length}, already there ${report.alreadyThere.length}, refused ${report.refused.length} (${report.refused.map((r) => r.reason).join(", ")})`
+  const handles = [s.newcomer, s.member, s.rcsOnly, "not a phone"]
+  const report = yield* Effect.either(onboard(s.group, handles))
+  const list = (hs: ReadonlyArray<string>) => (hs.length === 0 ? "none" : hs.map(maskHandle).join(", "))
+  yield* printOutcome({ op: `onboard ${handles.length} handles`, chatId: s.group }, report, (r) =>
+    [
+      `added ${list(r.added)}`,
+      `already there ${list(r.alreadyThere)}`,
+      `refused ${r.refused.map((x) => `${maskHandle(x.handle)} (${x.reason})`).join(", ") || "none"}`
+    ].join("; ")
   )
-}).pipe(Effect.catchAll((error) => Console.log(`  onboarding failed with ${error._tag}: ${error.message}`)))
+})

@@ -3,13 +3,15 @@
  * body `{ handle }`.
  */
 import { removeParticipant } from "@linq-effect/client"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { ScenarioTag } from "./Scenario.js"
+import { describeQueued, step } from "./Step.js"
 
 export const program = Effect.gen(function* () {
   const { group, member } = yield* ScenarioTag
-  const response = yield* removeParticipant(group, { handle: member })
-  yield* Console.log(
-    `  ${response.message ?? "queued"} (status ${response.status}, trace ${response.trace_id})`
+  yield* step(
+    { op: "remove", handle: member, chatId: group },
+    removeParticipant(group, { handle: member }),
+    describeQueued
   )
-}).pipe(Effect.catchAll((error) => Console.log(`  failed with ${error._tag}: ${error.message}`)))
+})

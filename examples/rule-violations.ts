@@ -5,42 +5,42 @@
  */
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
-import { Console, Effect } from "effect"
+import { Effect } from "effect"
 import { ScenarioTag } from "./Scenario.js"
+import { type Subject, step } from "./Step.js"
 
 /** What a program might do about each rule, instead of failing. */
 const explain = <A, R>(
-  label: string,
+  subject: Subject,
   operation: Effect.Effect<A, AddParticipantError | RemoveParticipantError, R>
 ) =>
-  operation.pipe(
-    Effect.as(`${label}: accepted`),
-    Effect.catchTags({
-      NotAGroupChat: (e) =>
-        Effect.succeed(`${label}: NotAGroupChat (chat ${e.chatId}), add people to a group instead`),
-      CrossServiceAddition: (e) =>
-        Effect.succeed(
-          `${label}: CrossServiceAddition (${e.chatService ?? "?"} group), start a new chat instead`
-        ),
-      TooFewParticipants: () =>
-        Effect.succeed(`${label}: TooFewParticipants, a group keeps at least 3 people`),
-      ParticipantAlreadyInChat: () => Effect.succeed(`${label}: ParticipantAlreadyInChat, nothing to do`),
-      ParticipantNotInChat: () => Effect.succeed(`${label}: ParticipantNotInChat, nothing to do`)
-    }),
-    // Everything else (API, transport and input errors) is still typed:
-    Effect.catchAll((e) => Effect.succeed(`${label}: ${e._tag}: ${e.message}`)),
-    Effect.flatMap((line) => Console.log(`  ${line}`))
+  step(
+    subject,
+    operation.pipe(
+      Effect.as("accepted"),
+      Effect.catchTags({
+        NotAGroupChat: (e) => Effect.succeed(`${e._tag}, add people to a group instead`),
+        CrossServiceAddition: (e) =>
+          Effect.succeed(`${e._tag} (${e.chatService ?? "?"} group), start a new chat instead`),
+        TooFewParticipants: (e) => Effect.succeed(`${e._tag}, a group keeps at least 3 people`),
+        ParticipantAlreadyInChat: (e) => Effect.succeed(`${e._tag}, nothing to do`),
+        ParticipantNotInChat: (e) => Effect.succeed(`${e._tag}, nothing to do`)
+      })
+    ),
+    // Everything else (API, transport and input errors) is still typed; step prints it.
+    (advice) => advice
   )
 
 export const program = Effect.gen(function* () {
   const s = yield* ScenarioTag
-  yield* explain("add to a direct message", addParticipant(s.directMessage, { handle: s.newcomer }))
-  yield* explain(
-    "add an RCS-only handle to an iMessage group",
-    addParticipant(s.group, { handle: s.rcsOnly })
-  )
-  yield* explain("remove from a 3-person group", removeParticipant(s.smallGroup, { handle: s.member }))
-  yield* explain("add someone already there", addParticipant(s.smallGroup, { handle: s.member }))
-  yield* explain("remove someone not there", removeParticipant(s.smallGroup, { handle: s.newcomer }))
-  yield* explain("add with a malformed number", addParticipant(s.group, { handle: "(202) 555-0101" }))
+  const add = (chatId: string, handle: string, about: string) =>
+    explain({ op: "add", chatId, handle, about }, addParticipant(chatId, { handle }))
+  const remove = (chatId: string, handle: string, about: string) =>
+    explain({ op: "remove", chatId, handle, about }, removeParticipant(chatId, { handle }))
+  yield* add(s.directMessage, s.newcomer, "a direct message")
+  yield* add(s.group, s.rcsOnly, "RCS only")
+  yield* remove(s.smallGroup, s.member, "a group of 3")
+  yield* add(s.smallGroup, s.member, "already there")
+  yield* remove(s.smallGroup, s.newcomer, "not there")
+  yield* add(s.group, "(202) 555-0101", "a malformed number")
 })

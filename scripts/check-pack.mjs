@@ -39,6 +39,8 @@ try {
     if (!listing.includes("package/dist/index.js") || !listing.includes("package/dist/index.d.ts")) {
       throw new Error(`${tarball} lacks dist/index.js or dist/index.d.ts`)
     }
+    const papers = ["package/README.md", "package/LICENSE"].filter((f) => !listing.split("\n").includes(f))
+    if (papers.length > 0) throw new Error(`${tarball} lacks ${papers.join(" and ")}`)
     if (/package\/(test|node_modules)\//.test(listing))
       throw new Error(`${tarball} ships tests or node_modules`)
     const target = join(modules, "@linq-effect", name)

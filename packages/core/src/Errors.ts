@@ -203,8 +203,8 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
 }) {}
 
 /**
- * 400 or 422 (or 409) that is not a recognised group-chat rule violation: the
- * server's message is kept intact.
+ * 400 or 422 that is not a recognised group-chat rule violation (a 409 is an
+ * `ApiError`): the server's message is kept intact.
  *
  * @since 0.1.0
  * @category api errors
