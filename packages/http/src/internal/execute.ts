@@ -7,12 +7,11 @@
  *
  * @internal
  */
-import type { Headers } from "@effect/platform"
-import { HttpClient, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import type { Headers, HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
 import type { RateLimiter } from "effect"
-import { Cause, Clock, Duration, Effect, Either, FiberRef, Metric, Option } from "effect"
+import { Cause, Clock, Duration, Effect, Either, Metric, Option } from "effect"
 import { excerpt } from "../ErrorMapping.js"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
@@ -22,7 +21,7 @@ import { readBody } from "./body.js"
 import { attemptCounter } from "./metrics.js"
 import type { Settings } from "./options.js"
 import { checkTimeout } from "./options.js"
-import { buildRequest } from "./request.js"
+import { buildRequest, withTraceContext } from "./request.js"
 import { timeoutFail } from "./timeout.js"
 
 /** What `execute` needs from the service being built. */
@@ -37,20 +36,10 @@ export interface Pipeline {
   readonly serverAddress: string
 }
 
-/** The request with the current span's `traceparent` / `b3`, unless propagation is turned off. */
-const withTraceContext = (request: HttpClientRequest.HttpClientRequest) =>
-  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (propagate) =>
-    propagate
-      ? Effect.currentSpan.pipe(
-          Effect.map((span) => HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))),
-          Effect.orElseSucceed(() => request)
-        )
-      : Effect.succeed(request)
-  )
-
-export const makeExecute =
-  (pipeline: Pipeline) =>
-  <A, I, V extends { readonly _tag: string } = never>(
+export const makeExecute = (pipeline: Pipeline) => {
+  // The layer's retry schedule, made once; a call with its own maxRetries gets its own.
+  const layerPolicy = schedule<unknown>(pipeline.settings.maxRetries)
+  return <A, I, V extends { readonly _tag: string } = never>(
     request: LinqRequest<A, I, V>
   ): Effect.Effect<A, V | LinqApiError | LinqTransportError> => {
     type E = V | LinqApiError | LinqTransportError
@@ -82,7 +71,7 @@ export const makeExecute =
       retryable: true,
       retryAfter: Option.none()
     })
-    const policy = schedule<E>(retries)
+    const policy = request.maxRetries === undefined ? layerPolicy : schedule<unknown>(retries)
     return Effect.suspend(() => {
       let attempts = 0
       let lastStatus: number | undefined
@@ -164,3 +153,4 @@ export const makeExecute =
       )
     })
   }
+}

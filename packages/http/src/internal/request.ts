@@ -5,8 +5,8 @@
  *
  * @internal
  */
-import { Headers, HttpBody, HttpClientRequest } from "@effect/platform"
-import { Either, pipe, Redacted } from "effect"
+import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "@effect/platform"
+import { Effect, Either, FiberRef, pipe, Redacted } from "effect"
 import { headersProblem } from "./options.js"
 
 export const USER_AGENT = "linq-effect/0.1.0"
@@ -89,4 +89,15 @@ export const buildRequest = (
         ...(call.body === undefined ? {} : { body: HttpBody.unsafeJson(call.body) })
       })
     )
+  )
+
+/** The request with the current span's `traceparent` / `b3`, unless propagation is turned off. */
+export const withTraceContext = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (propagate) =>
+    propagate
+      ? Effect.currentSpan.pipe(
+          Effect.map((span) => HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))),
+          Effect.orElseSucceed(() => request)
+        )
+      : Effect.succeed(request)
   )
