@@ -6,7 +6,16 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Metric, TestClock } from "effect"
 import { ATTEMPTS_METRIC_NAME, LinqHttpClient } from "../src/index.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
-import { API_KEY, addCall, awaitRequests, CHAT_ID, eventually, HANDLE, linqLayer } from "./testkit.js"
+import {
+  API_KEY,
+  addCall,
+  awaitRequests,
+  CHAT_ID,
+  eventually,
+  HANDLE,
+  linqLayer,
+  pendingWait
+} from "./testkit.js"
 
 /** Lets forked fibers run on real time for a few milliseconds. */
 const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 20)))
@@ -29,6 +38,29 @@ describe("rateLimit", () => {
       yield* awaitRequests(recorder, 5)
       for (const fiber of fibers) expect((yield* Fiber.join(fiber)).status).toBe("accepted")
     }).pipe(Effect.provide(linqLayer([Answer.accepted()], { rateLimit: { limit: 2, interval: "1 second" } })))
+  )
+
+  it.effect("a 429's Retry-After is still obeyed under a rate limit", () =>
+    Effect.gen(function* () {
+      const client = yield* LinqHttpClient
+      const recorder = yield* Recorder
+      const fiber = yield* Effect.fork(client.execute(addCall({ timeout: "1 hour" })))
+      yield* awaitRequests(recorder, 1)
+      // The limiter's own refill sleeps 2 minutes (20 minutes / 10): only the retry wait is within 60 s.
+      expect(yield* pendingWait).toBe(3000)
+      yield* TestClock.adjust("3 seconds")
+      yield* awaitRequests(recorder, 2)
+      expect((yield* Fiber.join(fiber)).status).toBe("accepted")
+    }).pipe(
+      Effect.provide(
+        linqLayer(
+          [Answer.envelope(429, { message: "slow down" }, "t", { "retry-after": "3" }), Answer.accepted()],
+          {
+            rateLimit: { limit: 10, interval: "20 minutes" }
+          }
+        )
+      )
+    )
   )
 
   it.effect("without it, nothing waits", () =>
