@@ -1,6 +1,6 @@
 /**
- * One API call: its attempts (send, read the body, decode or map the
- * answer), each under the per-attempt timeout and the layer's rate limiter,
+ * One API call: its attempts (`attempt.ts`: send, read the body, decode or
+ * map the answer), each under the per-attempt timeout and the layer's rate limiter,
  * carrying the current span's trace context and counted in
  * `linq_http_attempts_total`; retried by `Effect.retry` on the retry
  * schedule; all inside one client span named for the URL template.
@@ -11,17 +11,16 @@ import type { Headers, HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
 import type { RateLimiter } from "effect"
-import { Cause, Clock, Duration, Effect, Either, Metric, Option } from "effect"
-import { excerpt } from "../ErrorMapping.js"
+import { Cause, Duration, Effect, Either, Metric, Option } from "effect"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { schedule } from "../RetryPolicy.js"
-import { connectionFailure, decodeSuccess, decoderFor, errorAnswer, unexpected } from "./answer.js"
-import { readBody } from "./body.js"
+import { decoderFor } from "./answer.js"
+import { sendOnce } from "./attempt.js"
 import { attemptCounter } from "./metrics.js"
 import type { Settings } from "./options.js"
 import { checkTimeout } from "./options.js"
-import { buildRequest, withTraceContext } from "./request.js"
+import { buildRequest } from "./request.js"
 import { timeoutFail } from "./timeout.js"
 
 /** What `execute` needs from the service being built. */
@@ -43,7 +42,7 @@ export const makeExecute = (pipeline: Pipeline) => {
     request: LinqRequest<A, I, V>
   ): Effect.Effect<A, V | LinqApiError | LinqTransportError> => {
     type E = V | LinqApiError | LinqTransportError
-    const { settings, scrub } = pipeline
+    const { settings } = pipeline
     const built = buildRequest(settings.baseUrl, pipeline.headers, request)
     const timeout =
       request.timeout === undefined ? Either.right(settings.timeout) : checkTimeout(request.timeout)
@@ -61,11 +60,9 @@ export const makeExecute = (pipeline: Pipeline) => {
     const httpRequest = built.right
     const attemptTimeout = timeout.right
     const { method, url } = httpRequest
-    const decode = decoderFor(request.response)
+    const call = { decode: decoderFor(request.response), recognize: request.recognize }
     const spanName = `Linq ${method} ${request.path}`
     const counted = Metric.increment(attemptCounter(method, request.path))
-    const fail = (failure: AttemptFailure<E>) => Effect.fail(failure)
-
     const onTimeout = (): AttemptFailure<E> => ({
       error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
       retryable: true,
@@ -75,44 +72,9 @@ export const makeExecute = (pipeline: Pipeline) => {
     return Effect.suspend(() => {
       let attempts = 0
       let lastStatus: number | undefined
-      const sent = Effect.flatMap(withTraceContext(httpRequest), (traced) =>
-        pipeline.client.execute(traced).pipe(
-          Effect.flatMap((response) => {
-            const status = response.status
-            lastStatus = status
-            const ok = status >= 200 && status < 300
-            return Effect.flatMap(readBody(response, settings.maxResponseBytes), (body) => {
-              if (body._tag === "TooLarge") {
-                const start = scrub(body.start)
-                // An error answer too large to read whole is still its status's error, told from its start.
-                if (ok)
-                  return fail(
-                    unexpected(
-                      status,
-                      start,
-                      `the body is larger than the ${settings.maxResponseBytes} bytes this client reads`
-                    )
-                  )
-                return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  fail(errorAnswer(status, response.headers, excerpt(start), now, request.recognize))
-                )
-              }
-              if (!ok)
-                return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                  fail(errorAnswer(status, response.headers, scrub(body.text), now, request.recognize))
-                )
-              return Either.match(decodeSuccess(decode, status, body.text), {
-                onLeft: (reason) => fail(unexpected(status, scrub(body.text), reason)),
-                onRight: Effect.succeed
-              })
-            })
-          }),
-          Effect.catchTags({
-            RequestError: (error) => fail(connectionFailure(method, url, error, scrub)),
-            ResponseError: (error) => fail(connectionFailure(method, url, error, scrub))
-          })
-        )
-      )
+      const sent = sendOnce(pipeline, httpRequest, call, (status) => {
+        lastStatus = status
+      })
       const timed = Duration.isFinite(attemptTimeout) ? timeoutFail(sent, attemptTimeout, onTimeout) : sent
       const limited = pipeline.limiter === undefined ? timed : pipeline.limiter(timed)
       const attempt = Effect.suspend(() => {
