@@ -150,27 +150,38 @@ describe("the response body cap", () => {
       (server) => Effect.sync(server.close)
     )
 
-  /** The platform client, counting the body bytes read from each response's stream. */
+  /**
+   * The platform client, counting the body bytes the SDK reads from each
+   * response: the transport's body is handed out through a pull-only web
+   * stream (no read-ahead) that counts every chunk it gives, and whose
+   * cancellation drops the transport's body.
+   */
   const countingBody = (
     client: HttpClient.HttpClient,
     read: { bytes: number; last: number }
   ): HttpClient.HttpClient =>
     HttpClient.transformResponse(
       client,
-      Effect.map(
-        (response): HttpClientResponse.HttpClientResponse =>
-          Object.create(response, {
-            stream: {
-              get: () =>
-                Stream.tap(response.stream, (chunk) =>
-                  Effect.sync(() => {
-                    read.bytes += chunk.byteLength
-                    read.last = chunk.byteLength
-                  })
-                )
-            }
-          })
-      )
+      Effect.map((response): HttpClientResponse.HttpClientResponse => {
+        const inner = Stream.toReadableStream(response.stream).getReader()
+        const body = new ReadableStream<Uint8Array>(
+          {
+            pull: async (controller) => {
+              const { done, value } = await inner.read()
+              if (done) return controller.close()
+              read.bytes += value.byteLength
+              read.last = value.byteLength
+              controller.enqueue(value)
+            },
+            cancel: (reason) => inner.cancel(reason)
+          },
+          { highWaterMark: 0 }
+        )
+        return HttpClientResponse.fromWeb(
+          response.request,
+          new Response(body, { status: response.status, headers: response.headers })
+        )
+      })
     )
 
   const transports = [

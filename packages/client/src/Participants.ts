@@ -45,6 +45,11 @@ export interface ParticipantRequestOptions {
   readonly timeout?: Duration.DurationInput
   /** Retries after the first attempt (default: the client's, 2). */
   readonly maxRetries?: number
+  /**
+   * Headers of this call only (a request id, an idempotency key). They can
+   * never replace `Authorization`.
+   */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /**
@@ -68,7 +73,8 @@ const overrides = (options: ParticipantRequestOptions | undefined) =>
     ? {}
     : {
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries })
+        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+        ...(options.headers === undefined ? {} : { headers: options.headers })
       }
 
 /**

@@ -199,7 +199,8 @@ export class ChatNotFound extends Schema.TaggedError<ChatNotFound>()("ChatNotFou
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...ApiAnswer,
-  retryAfter: Schema.optionalWith(Schema.DurationFromSelf, { exact: true })
+  /** A `Duration`; encoded as JSON-safe data (`Schema.Duration`), so the error can cross a process boundary. */
+  retryAfter: Schema.optionalWith(Schema.Duration, { exact: true })
 }) {}
 
 /**
@@ -257,7 +258,8 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>()("Conn
 export class RequestTimeout extends Schema.TaggedError<RequestTimeout>()("RequestTimeout", {
   method: Schema.String,
   url: Schema.String,
-  timeout: Schema.DurationFromSelf
+  /** A `Duration`; encoded as JSON-safe data (`Schema.Duration`), so the error can cross a process boundary. */
+  timeout: Schema.Duration
 }) {
   override get message(): string {
     return `The Linq API did not answer ${this.method} ${this.url} within ${Duration.format(this.timeout)}`

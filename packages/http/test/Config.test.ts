@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigError, ConfigProvider, Effect, Exit, Layer, Option } from "effect"
-import type { LinqHttpClientOptions } from "../src/index.js"
+import { Cause, Config, ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Option } from "effect"
+import type { LinqHttpClientConfigOptions, LinqHttpClientOptions } from "../src/index.js"
 import { LinqHttpClient } from "../src/index.js"
 import * as RecordingHttpClient from "./RecordingHttpClient.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
@@ -9,10 +9,7 @@ import { API_KEY, addCall, CHAT_ID } from "./testkit.js"
 const PATH = `/v3/chats/${CHAT_ID}/participants`
 
 /** `layerConfig(options)` over a recording client, with `env` as the only config. */
-const fromEnv = (
-  env: Record<string, string>,
-  options: Omit<LinqHttpClientOptions, "apiKey" | "baseUrl"> = {}
-) =>
+const fromEnv = (env: Record<string, string>, options: LinqHttpClientConfigOptions = {}) =>
   LinqHttpClient.layerConfig(options).pipe(
     Layer.provideMerge(RecordingHttpClient.layer([Answer.accepted()])),
     Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
@@ -215,4 +212,131 @@ describe("LinqHttpClient.layer base URL checks", () => {
       expect(client.maxRetries).toBe(4)
     }).pipe(Effect.provide(RecordingHttpClient.layer([Answer.accepted()])))
   )
+})
+
+describe("layerConfig: every problem is a ConfigError saying what is wrong", () => {
+  it.effect("a missing key says it is missing", () =>
+    Effect.gen(function* () {
+      const error = yield* configErrorOf(fromEnv({}))
+      expect(ConfigError.isMissingDataOnly(error)).toBe(true)
+      expect(String(error)).toContain("LINQ_API_V3_API_KEY")
+      expect(String(error)).toMatch(/is missing/)
+      expect(String(error)).not.toContain("<redacted>")
+    })
+  )
+
+  it.effect.each(["   ", "\n", " \t\r\n "])(
+    "a whitespace-only key %j is a ConfigError, not a defect",
+    (key) =>
+      Effect.gen(function* () {
+        const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: key }))
+        expect(error._op).toBe("InvalidData")
+        expect(String(error)).toMatch(/LINQ_API_V3_API_KEY is empty/)
+      })
+  )
+
+  it.effect.each(["sk_inner\r\nX-Evil: 1", "sk_inner\nsecond", "sk_inner\u0000tail"])(
+    "a key with a line break or NUL inside (%j) is a ConfigError that does not quote it",
+    (key) =>
+      Effect.gen(function* () {
+        const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: key }))
+        expect(error._op).toBe("InvalidData")
+        expect(String(error)).toMatch(/line break or NUL/)
+        expect(String(error)).not.toContain("sk_inner")
+      })
+  )
+
+  it.effect.each([`${API_KEY}\n`, `${API_KEY}\r\n`, `  ${API_KEY}\t`])(
+    "a key with surrounding whitespace (%j, a mounted secret) is trimmed",
+    (key) =>
+      Effect.gen(function* () {
+        const request = yield* sendOne
+        expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`)
+      }).pipe(Effect.provide(fromEnv({ LINQ_API_V3_API_KEY: key })))
+  )
+
+  it.effect("options can be Configs: timeout and maxRetries from the environment", () =>
+    Effect.gen(function* () {
+      const client = yield* LinqHttpClient
+      expect(Duration.toMillis(client.timeout)).toBe(5000)
+      expect(client.maxRetries).toBe(4)
+      const request = yield* sendOne
+      expect(request.headers["x-team"]).toBe("growth")
+    }).pipe(
+      Effect.provide(
+        fromEnv(
+          { LINQ_API_V3_API_KEY: "k", LINQ_TIMEOUT: "5 seconds", LINQ_MAX_RETRIES: "4" },
+          {
+            timeout: Config.duration("LINQ_TIMEOUT"),
+            maxRetries: Config.integer("LINQ_MAX_RETRIES"),
+            headers: { "X-Team": "growth" }
+          }
+        )
+      )
+    )
+  )
+
+  it.effect("a bad option read from Config is a ConfigError naming the option and the problem", () =>
+    Effect.gen(function* () {
+      const error = yield* configErrorOf(
+        fromEnv(
+          { LINQ_API_V3_API_KEY: API_KEY, LINQ_MAX_RETRIES: "-1" },
+          { maxRetries: Config.integer("LINQ_MAX_RETRIES") }
+        )
+      )
+      expect(error._op).toBe("InvalidData")
+      expect(String(error)).toMatch(/maxRetries must be a whole number >= 0, got -1/)
+      expect(String(error)).not.toContain(API_KEY)
+    })
+  )
+
+  it.effect("an option Config that is missing is a ConfigError under the option's name", () =>
+    Effect.gen(function* () {
+      const error = yield* configErrorOf(
+        fromEnv({ LINQ_API_V3_API_KEY: "k" }, { timeout: Config.duration("LINQ_TIMEOUT") })
+      )
+      expect(ConfigError.isMissingDataOnly(error)).toBe(true)
+      expect(String(error)).toContain("timeout")
+      expect(String(error)).toContain("LINQ_TIMEOUT")
+    })
+  )
+
+  it.effect.each([
+    [{ maxRetries: 2.5 }, /maxRetries must be a whole number/],
+    [{ timeout: 0 }, /timeout must be longer than zero/],
+    [{ maxResponseBytes: 0 }, /maxResponseBytes must be a whole number of bytes >= 1/],
+    [{ rateLimit: { limit: 0, interval: "1 second" } }, /rateLimit.limit must be a whole number >= 1/]
+  ] as const)("a bad option given directly (%j) is a ConfigError too", ([options, message]) =>
+    Effect.gen(function* () {
+      const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: "k" }, options))
+      expect(error._op).toBe("InvalidData")
+      expect(String(error)).toMatch(message)
+    })
+  )
+})
+
+describe("LinqHttpClient.layer refuses bad options when it is built", () => {
+  const cases: ReadonlyArray<readonly [string, Partial<LinqHttpClientOptions>, RegExp]> = [
+    ["maxRetries: -1", { maxRetries: -1 }, /maxRetries must be a whole number >= 0, got -1/],
+    ["maxRetries: 2.5", { maxRetries: 2.5 }, /maxRetries must be a whole number >= 0, got 2.5/],
+    ["maxRetries: NaN", { maxRetries: Number.NaN }, /maxRetries must be a whole number/],
+    ["timeout: 0", { timeout: 0 }, /timeout must be longer than zero/],
+    ['timeout: "0 millis"', { timeout: "0 millis" }, /timeout must be longer than zero/],
+    ["timeout: -5", { timeout: -5 }, /timeout must be longer than zero/],
+    ["maxResponseBytes: 0", { maxResponseBytes: 0 }, /maxResponseBytes must be a whole number of bytes >= 1/],
+    ["maxResponseBytes: -1", { maxResponseBytes: -1 }, /maxResponseBytes/],
+    ["maxResponseBytes: 1.5", { maxResponseBytes: 1.5 }, /maxResponseBytes/],
+    ["maxResponseBytes: Infinity", { maxResponseBytes: Number.POSITIVE_INFINITY }, /maxResponseBytes/],
+    ["a header name with a space", { headers: { "X Bad": "1" } }, /not a valid HTTP header name/],
+    ["a header value with a line break", { headers: { "X-Ok": "a\r\nX-Evil: 1" } }, /line break or NUL/],
+    ["rateLimit.limit: 0", { rateLimit: { limit: 0, interval: "1 second" } }, /rateLimit.limit/],
+    ["rateLimit.interval: 0", { rateLimit: { limit: 5, interval: 0 } }, /rateLimit.interval/]
+  ]
+  for (const [name, options, message] of cases) {
+    it.effect(`${name} dies with a clear message`, () =>
+      Effect.gen(function* () {
+        expect(yield* defectOf(options)).toMatch(message)
+      })
+    )
+  }
 })

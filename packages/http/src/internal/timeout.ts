@@ -1,9 +1,12 @@
 /**
  * A per-attempt timeout that costs one child fiber and one timer.
  *
- * `Effect.timeoutFail` races the effect against a sleeping fiber: two forks
- * and a sleep per call, which benchmarks showed to be the largest single cost
- * of a request (about 200 µs of CPU per call on a 2-core machine). Under the
+ * Kept because it measurably pays: `Effect.timeoutFail` races the effect
+ * against a sleeping fiber (two forks and a sleep per call). Measured on this
+ * 2-core machine (Effect 3.22, a trivial attempt resolved on `setImmediate`,
+ * 20 000 runs): 18-22 µs of CPU per call here against 38-51 µs for
+ * `Effect.timeoutFail` (2-4 µs with no timeout at all), sequential and at
+ * concurrency 32; that is about a tenth of the SDK's whole per-call CPU. Under the
  * live clock this version starts the attempt as a fiber of its own, at once and on the
  * caller's context, and arms a plain timer; on
  * timeout it interrupts the attempt (which aborts the HTTP request), waits for
@@ -13,6 +16,7 @@
  * @internal
  */
 import { Clock, Context, DefaultServices, Duration, Effect, Exit, Fiber, FiberId, Runtime } from "effect"
+import { MAX_TIMER_MILLIS } from "./options.js"
 
 const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
@@ -24,6 +28,8 @@ export const timeoutFail = <A, E, R, E1>(
   Effect.clockWith((clock) => {
     if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
     const millis = Duration.toMillis(duration)
+    // A timer cannot hold more (it would fire at once): longer is no timeout, as on Effect's own clock.
+    if (millis > MAX_TIMER_MILLIS) return self
     // The attempt starts at once, synchronously, on this fiber's context and refs (its span included).
     return Effect.flatMap(Effect.runtime<R>(), (runtime) =>
       Effect.async<A, E | E1>((resume) => {

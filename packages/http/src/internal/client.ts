@@ -1,0 +1,55 @@
+/**
+ * The service, assembled from checked settings: the platform client with
+ * the base URL and headers applied (for calls this SDK does not cover), the
+ * rate limiter (one per layer, shared by every call through it) and
+ * `execute`.
+ *
+ * @internal
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { Scope } from "effect"
+import { Effect, RateLimiter, Redacted } from "effect"
+import type { LinqHttpClient } from "../LinqHttpClient.js"
+import { scrubber } from "./answer.js"
+import { makeExecute } from "./execute.js"
+import type { Settings } from "./options.js"
+import { baseHeaders } from "./request.js"
+
+/** The layer's rate limiter, when it has one: it lives as long as the scope (the layer). */
+export const makeLimiter = (
+  settings: Settings
+): Effect.Effect<RateLimiter.RateLimiter | undefined, never, Scope.Scope> =>
+  settings.rateLimit === undefined ? Effect.succeed(undefined) : RateLimiter.make(settings.rateLimit)
+
+/** The service over the `HttpClient` in context. */
+export const fromSettings = (
+  settings: Settings,
+  limiter: RateLimiter.RateLimiter | undefined
+): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const platform = yield* HttpClient.HttpClient
+    const headers = baseHeaders(settings.apiKey, settings.headers)
+    const execute = makeExecute({
+      settings,
+      // One span per call, this SDK's own (method, URL template, status, attempts): the platform's
+      // per-attempt client span would double the tracing cost of every call. Its trace context is
+      // sent by `execute` instead.
+      client: HttpClient.withTracerDisabledWhen(platform, () => true),
+      headers,
+      limiter,
+      scrub: scrubber(Redacted.value(settings.apiKey)),
+      serverAddress: new URL(settings.baseUrl).origin
+    })
+    const httpClient = platform.pipe(
+      HttpClient.mapRequest((request) =>
+        request.pipe(HttpClientRequest.prependUrl(settings.baseUrl), HttpClientRequest.setHeaders(headers))
+      )
+    )
+    return {
+      baseUrl: settings.baseUrl,
+      timeout: settings.timeout,
+      maxRetries: settings.maxRetries,
+      httpClient,
+      execute
+    } satisfies LinqHttpClient.Service
+  })

@@ -1,0 +1,118 @@
+/**
+ * One API call: its attempts (`attempt.ts`: send, read the body, decode or
+ * map the answer), each under the per-attempt timeout and the layer's rate limiter,
+ * carrying the current span's trace context and counted in
+ * `linq_http_attempts_total`; retried by `Effect.retry` on the retry
+ * schedule; all inside one client span named for the URL template.
+ *
+ * @internal
+ */
+import type { Headers, HttpClient } from "@effect/platform"
+import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
+import { RequestTimeout } from "@linq-effect/core"
+import type { RateLimiter } from "effect"
+import { Cause, Duration, Effect, Either, Metric, Option } from "effect"
+import type { LinqRequest } from "../LinqHttpClient.js"
+import type { AttemptFailure } from "../RetryPolicy.js"
+import { schedule } from "../RetryPolicy.js"
+import { decoderFor } from "./answer.js"
+import { sendOnce } from "./attempt.js"
+import { attemptCounter } from "./metrics.js"
+import type { Settings } from "./options.js"
+import { checkTimeout } from "./options.js"
+import { buildRequest } from "./request.js"
+import { timeoutFail } from "./timeout.js"
+
+/** What `execute` needs from the service being built. */
+export interface Pipeline {
+  readonly settings: Settings
+  /** The platform client with its own span off (this module makes one span per call). */
+  readonly client: HttpClient.HttpClient
+  readonly headers: Headers.Headers
+  readonly limiter: RateLimiter.RateLimiter | undefined
+  readonly scrub: (text: string) => string
+  /** The origin of the base URL, for the span. */
+  readonly serverAddress: string
+}
+
+export const makeExecute = (pipeline: Pipeline) => {
+  // The layer's retry schedule, made once; a call with its own maxRetries gets its own.
+  const layerPolicy = schedule<unknown>(pipeline.settings.maxRetries)
+  return <A, I, V extends { readonly _tag: string } = never>(
+    request: LinqRequest<A, I, V>
+  ): Effect.Effect<A, V | LinqApiError | LinqTransportError> => {
+    type E = V | LinqApiError | LinqTransportError
+    const { settings } = pipeline
+    const built = buildRequest(settings.baseUrl, pipeline.headers, request)
+    const timeout =
+      request.timeout === undefined ? Either.right(settings.timeout) : checkTimeout(request.timeout)
+    const retries = request.maxRetries ?? settings.maxRetries
+    const problem = Either.isLeft(built)
+      ? built.left
+      : Either.isLeft(timeout)
+        ? timeout.left
+        : Number.isSafeInteger(retries) && retries >= 0
+          ? undefined
+          : `maxRetries must be a whole number >= 0, got ${retries}`
+    if (problem !== undefined || Either.isLeft(built) || Either.isLeft(timeout)) {
+      return Effect.dieMessage(`LinqHttpClient: ${problem} (${request.method} ${request.path})`)
+    }
+    const httpRequest = built.right
+    const attemptTimeout = timeout.right
+    const { method, url } = httpRequest
+    const call = { decode: decoderFor(request.response), recognize: request.recognize }
+    const spanName = `Linq ${method} ${request.path}`
+    const counted = Metric.increment(attemptCounter(method, request.path))
+    const onTimeout = (): AttemptFailure<E> => ({
+      error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
+      retryable: true,
+      retryAfter: Option.none()
+    })
+    const policy = request.maxRetries === undefined ? layerPolicy : schedule<unknown>(retries)
+    return Effect.suspend(() => {
+      let attempts = 0
+      let lastStatus: number | undefined
+      const sent = sendOnce(pipeline, httpRequest, call, (status) => {
+        lastStatus = status
+      })
+      const timed = Duration.isFinite(attemptTimeout) ? timeoutFail(sent, attemptTimeout, onTimeout) : sent
+      const limited = pipeline.limiter === undefined ? timed : pipeline.limiter(timed)
+      const attempt = Effect.suspend(() => {
+        attempts++
+        return Effect.zipRight(counted, limited).pipe(
+          Effect.tapBoth({
+            onFailure: (failure) =>
+              Effect.logDebug(`${spanName}: attempt ${attempts} failed with ${failure.error._tag}`),
+            onSuccess: () => Effect.logDebug(`${spanName}: attempt ${attempts} succeeded`)
+          })
+        )
+      })
+      return Effect.retry(attempt, policy).pipe(
+        Effect.mapError((failure) => failure.error),
+        Effect.onExit((exit) =>
+          Effect.annotateCurrentSpan({
+            "linq.attempts": attempts,
+            ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus }),
+            ...(exit._tag === "Failure"
+              ? {
+                  "error.type": Option.match(Cause.failureOption(exit.cause), {
+                    onNone: () => "interrupted",
+                    onSome: (error) => error._tag
+                  })
+                }
+              : {})
+          })
+        ),
+        Effect.withSpan(spanName, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: {
+            "http.request.method": method,
+            "url.template": request.path,
+            "server.address": pipeline.serverAddress
+          }
+        })
+      )
+    })
+  }
+}

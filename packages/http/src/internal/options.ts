@@ -1,0 +1,163 @@
+/**
+ * The client's options, checked once when the layer is built and resolved to
+ * the settings every call uses. A problem is reported with the option it is
+ * about and a message saying what is wrong, never the value of the key.
+ *
+ * @internal
+ */
+import { Duration, Either, Redacted } from "effect"
+
+export const DEFAULT_BASE_URL = "https://api.linqapp.com/api/partner"
+export const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(60)
+export const DEFAULT_MAX_RETRIES = 2
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+
+/**
+ * The longest delay a JavaScript timer can hold (2^31-1 ms, about 24.8
+ * days). A longer timeout is treated as no timeout, as Effect's own clock
+ * does: a timer given more fires at once.
+ */
+export const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
+/** What `LinqHttpClientOptions` holds, as far as this module reads it. */
+export interface RawOptions {
+  readonly apiKey: string | Redacted.Redacted
+  readonly baseUrl?: string | URL | undefined
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly maxRetries?: number | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly maxResponseBytes?: number | undefined
+  readonly allowInsecureHttp?: boolean | undefined
+  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+}
+
+/** The options, checked and with their defaults. */
+export interface Settings {
+  readonly apiKey: Redacted.Redacted<string>
+  /** Without a trailing slash. */
+  readonly baseUrl: string
+  /** `Duration.infinity` when there is none. */
+  readonly timeout: Duration.Duration
+  readonly maxRetries: number
+  readonly maxResponseBytes: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly rateLimit: { readonly limit: number; readonly interval: Duration.Duration } | undefined
+}
+
+/** What is wrong, and with which option (`apiKey`, `baseUrl`, `timeout`, …). */
+export interface Problem {
+  readonly option: string
+  readonly message: string
+}
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
+
+/**
+ * Parses a base URL and drops trailing slashes; refuses what is not
+ * `https:`, or `http:` to loopback (unless `allowInsecure`).
+ */
+export const checkBaseUrl = (raw: string | URL, allowInsecure: boolean): Either.Either<string, string> => {
+  let url: URL
+  try {
+    url = new URL(raw.toString())
+  } catch {
+    return Either.left(`the base URL ${JSON.stringify(String(raw))} is not a valid URL`)
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Either.left(`the base URL must be http(s), got ${url.protocol}`)
+  }
+  if (url.protocol === "http:" && !allowInsecure && !LOOPBACK.test(url.hostname)) {
+    return Either.left(
+      `refusing plain http:// to ${url.hostname}: the API key would travel in clear; use https://, or set allowInsecureHttp: true`
+    )
+  }
+  if (url.username !== "" || url.password !== "") {
+    return Either.left("the base URL must not carry credentials; use apiKey")
+  }
+  url.search = ""
+  url.hash = ""
+  return Either.right(url.toString().replace(/\/+$/, ""))
+}
+
+/** Why an API key cannot be sent in a header, if it cannot; the key itself is never quoted. */
+export const apiKeyProblem = (key: string): string | undefined =>
+  key.trim() === ""
+    ? "the apiKey is empty"
+    : /[\r\n\0]/.test(key)
+      ? "the apiKey contains a line break or NUL character"
+      : undefined
+
+/** A timeout as the pipeline uses it: positive, and infinite beyond what a timer can hold. */
+export const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> => {
+  const decoded = Duration.decodeUnknown(input)
+  if (decoded._tag === "None")
+    return Either.left(`timeout ${JSON.stringify(String(input))} is not a duration`)
+  const timeout = decoded.value
+  if (!Duration.greaterThan(timeout, Duration.zero)) return Either.left("timeout must be longer than zero")
+  return Either.right(Duration.toMillis(timeout) > MAX_TIMER_MILLIS ? Duration.infinity : timeout)
+}
+
+const isCount = (n: unknown, min: number): n is number =>
+  typeof n === "number" && Number.isSafeInteger(n) && n >= min
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_VALUE = /^[^\r\n\0]*$/
+
+/** Why extra headers cannot be sent, if they cannot (a bad name, or a value with a line break or NUL). */
+export const headersProblem = (headers: Readonly<Record<string, string>> | undefined): string | undefined => {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name)) return `header name ${JSON.stringify(name)} is not a valid HTTP header name`
+    if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
+      return `header ${name} must be text without a line break or NUL character`
+    }
+  }
+  return undefined
+}
+
+/** Checks every option and fills in the defaults. */
+export const resolve = (options: RawOptions): Either.Either<Settings, Problem> => {
+  const problem = (option: string, message: string) => Either.left({ option, message })
+  const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
+  const keyProblem = apiKeyProblem(Redacted.value(apiKey))
+  if (keyProblem !== undefined) return problem("apiKey", keyProblem)
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true)
+  if (Either.isLeft(baseUrl)) return problem("baseUrl", baseUrl.left)
+  const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT)
+  if (Either.isLeft(timeout)) return problem("timeout", timeout.left)
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
+  if (!isCount(maxRetries, 0))
+    return problem("maxRetries", `maxRetries must be a whole number >= 0, got ${maxRetries}`)
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  if (!isCount(maxResponseBytes, 1)) {
+    return problem(
+      "maxResponseBytes",
+      `maxResponseBytes must be a whole number of bytes >= 1, got ${maxResponseBytes}`
+    )
+  }
+  const badHeaders = headersProblem(options.headers)
+  if (badHeaders !== undefined) return problem("headers", badHeaders)
+  let rateLimit: Settings["rateLimit"]
+  if (options.rateLimit !== undefined) {
+    const { limit, interval } = options.rateLimit
+    if (!isCount(limit, 1))
+      return problem("rateLimit", `rateLimit.limit must be a whole number >= 1, got ${limit}`)
+    const decoded = Duration.decodeUnknown(interval)
+    if (
+      decoded._tag === "None" ||
+      !Duration.isFinite(decoded.value) ||
+      Duration.toMillis(decoded.value) <= 0
+    ) {
+      return problem("rateLimit", "rateLimit.interval must be a finite duration longer than zero")
+    }
+    rateLimit = { limit, interval: decoded.value }
+  }
+  return Either.right({
+    apiKey,
+    baseUrl: baseUrl.right,
+    timeout: timeout.right,
+    maxRetries,
+    maxResponseBytes,
+    headers: options.headers ?? {},
+    rateLimit
+  })
+}
