@@ -22,9 +22,9 @@ beforeAll(() => {
 const PROGRAM_TIMEOUT_MS = 30_000
 
 it("finds the README blocks", () => {
-  // The root README alone has a program, a test file and a fragment.
+  // The root README alone has a program, a test file and a type-checked-only block.
   expect(blocks.filter((b) => b.readme === "README.md").map((b) => b.kind)).toEqual(
-    expect.arrayContaining(["program", "test", "fragment"])
+    expect.arrayContaining(["program", "test", "check-only"])
   )
 })
 
