@@ -11,39 +11,49 @@ import { checkCapability, getChat } from "../src/index.js"
 import { ALICE, BOB, chatBody, DAVE, ME } from "./membership.js"
 
 describe("getChat", () => {
-  it.effect("GET /v3/chats/{chatId} without a body, decoded to a Chat (unknown fields ignored, nulls kept)", () =>
-    Effect.gen(function* () {
-      const chat = yield* getChat(CHAT_ID)
-      const request = yield* (yield* Recorder).request(0)
-      expect(request.method).toBe("GET")
-      expect(request.url.href).toBe(`${BASE_URL}/v3/chats/${CHAT_ID}`)
-      expect(request.bodyText).toBeUndefined()
-      expect(chat.id).toBe(CHAT_ID)
-      expect(chat.service).toBeNull()
-      expect(chat.display_name).toBeNull()
-      expect(chat.is_group).toBe(true)
-      expect(DateTime.formatIso(chat.updated_at)).toBe("2026-01-02T03:04:05.123Z")
-      expect(chat.handles.map((h) => [h.handle, h.is_me, h.status])).toEqual([
-        [ME, true, "active"],
-        [ALICE, null, "active"],
-        [BOB, null, "left"],
-        [DAVE, null, null]
-      ])
-      expect(chat).not.toHaveProperty("unread_count")
-      expect(chat.handles[0]).not.toHaveProperty("nickname")
-      expect(GroupChatRules.activeParticipants(chat).map((h) => h.handle)).toEqual([ME, ALICE, DAVE])
-    }).pipe(
-      Effect.provide(
-        linqLayer([
-          Answer.json(
-            200,
-            chatBody([{ handle: ME, isMe: true }, ALICE, { handle: BOB, status: "left" }, { handle: DAVE, status: null }], {
-              service: null
-            })
-          )
+  it.effect(
+    "GET /v3/chats/{chatId} without a body, decoded to a Chat (unknown fields ignored, nulls kept)",
+    () =>
+      Effect.gen(function* () {
+        const chat = yield* getChat(CHAT_ID)
+        const request = yield* (yield* Recorder).request(0)
+        expect(request.method).toBe("GET")
+        expect(request.url.href).toBe(`${BASE_URL}/v3/chats/${CHAT_ID}`)
+        expect(request.bodyText).toBeUndefined()
+        expect(chat.id).toBe(CHAT_ID)
+        expect(chat.service).toBeNull()
+        expect(chat.display_name).toBeNull()
+        expect(chat.is_group).toBe(true)
+        expect(DateTime.formatIso(chat.updated_at)).toBe("2026-01-02T03:04:05.123Z")
+        expect(chat.handles.map((h) => [h.handle, h.is_me, h.status])).toEqual([
+          [ME, true, "active"],
+          [ALICE, null, "active"],
+          [BOB, null, "left"],
+          [DAVE, null, null]
         ])
+        expect(chat).not.toHaveProperty("unread_count")
+        expect(chat.handles[0]).not.toHaveProperty("nickname")
+        expect(GroupChatRules.activeParticipants(chat).map((h) => h.handle)).toEqual([ME, ALICE, DAVE])
+      }).pipe(
+        Effect.provide(
+          linqLayer([
+            Answer.json(
+              200,
+              chatBody(
+                [
+                  { handle: ME, isMe: true },
+                  ALICE,
+                  { handle: BOB, status: "left" },
+                  { handle: DAVE, status: null }
+                ],
+                {
+                  service: null
+                }
+              )
+            )
+          ])
+        )
       )
-    )
   )
 
   it.effect("an invalid chat id is InvalidChatId, and nothing is sent", () =>
@@ -58,7 +68,9 @@ describe("getChat", () => {
     Effect.gen(function* () {
       const error = yield* Effect.flip(getChat(CHAT_ID))
       expect(error).toMatchObject({ _tag: "ChatNotFound", status: 404, code: 2001, traceId: "trace-nf" })
-    }).pipe(Effect.provide(linqLayer([Answer.envelope(404, { code: 2001, message: "Chat not found" }, "trace-nf")])))
+    }).pipe(
+      Effect.provide(linqLayer([Answer.envelope(404, { code: 2001, message: "Chat not found" }, "trace-nf")]))
+    )
   )
 
   it.effect("a 200 that is not a Chat is UnexpectedResponse", () =>
@@ -99,7 +111,9 @@ describe("checkCapability", () => {
     }).pipe(
       Effect.provide(
         linqLayer((_, i) =>
-          i === 0 ? Answer.envelope(401, { code: 2004, message: "Unauthorized" }) : Answer.json(200, { address: ALICE })
+          i === 0
+            ? Answer.envelope(401, { code: 2004, message: "Unauthorized" })
+            : Answer.json(200, { address: ALICE })
         )
       )
     )

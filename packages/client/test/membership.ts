@@ -25,7 +25,11 @@ export interface MemberSpec {
 /** A chat as the API answers it, with an unknown field and nulls where documented. */
 export const chatBody = (
   members: ReadonlyArray<string | MemberSpec>,
-  options: { readonly service?: "iMessage" | "SMS" | "RCS" | null; readonly isGroup?: boolean; readonly id?: string } = {}
+  options: {
+    readonly service?: "iMessage" | "SMS" | "RCS" | null
+    readonly isGroup?: boolean
+    readonly id?: string
+  } = {}
 ) => ({
   id: options.id ?? CHAT_ID,
   display_name: null,

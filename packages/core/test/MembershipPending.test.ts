@@ -12,7 +12,11 @@ const PHONE = "+14155550123"
 const EMAIL = "jane.doe@example.org"
 
 describe("MembershipPending", () => {
-  const error = new MembershipPending({ chatId: CHAT, missing: [PHONE], unexpected: [EMAIL, "+442071234567"] })
+  const error = new MembershipPending({
+    chatId: CHAT,
+    missing: [PHONE],
+    unexpected: [EMAIL, "+442071234567"]
+  })
 
   it("says what is pending, in counts, without any handle", () => {
     expect(error.message).toContain(CHAT)

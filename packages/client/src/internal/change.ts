@@ -18,7 +18,12 @@ import type {
   RemoveParticipantError,
   RemoveRuleViolation
 } from "@linq-effect/core"
-import { ParticipantAddResponse, ParticipantRemoveResponse, parseChatId, parseHandle } from "@linq-effect/core"
+import {
+  ParticipantAddResponse,
+  ParticipantRemoveResponse,
+  parseChatId,
+  parseHandle
+} from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Option } from "effect"
 import { metered } from "./metrics.js"
@@ -42,7 +47,9 @@ export interface ChangeOptions extends CallOptions {
 export const DEFAULT_RULE_MODE: RuleMode = "diagnose"
 
 const validate = (chatId: string | ChatId, handle: string | Handle) =>
-  Effect.flatMap(parseChatId(chatId), (id) => Effect.map(parseHandle(handle), (h) => ({ chatId: id, handle: h })))
+  Effect.flatMap(parseChatId(chatId), (id) =>
+    Effect.map(parseHandle(handle), (h) => ({ chatId: id, handle: h }))
+  )
 
 /** Sends an add of a validated handle, rules decided as `mode` says. */
 export const addValidated = (
@@ -103,7 +110,9 @@ export const removeValidated = (
       )
     case "diagnose":
       return Effect.catchIf(send, needsDiagnosis, (error) =>
-        explain(error, removeViolation(chatId, handle, options), (v: RemoveRuleViolation) => withAnswer(v, error))
+        explain(error, removeViolation(chatId, handle, options), (v: RemoveRuleViolation) =>
+          withAnswer(v, error)
+        )
       )
   }
 }

@@ -56,16 +56,17 @@ export const checkCapability = (
   metered("checkCapability")(
     Effect.flatMap(parseHandle(handle), (address) =>
       !Object.hasOwn(CAPABILITY_PATHS, service)
-        ? Effect.dieMessage(`checkCapability: the service must be "iMessage" or "RCS", got ${String(service)}`)
-        :
-      Effect.flatMap(LinqHttpClient, (client) =>
-        client.execute({
-          method: "POST",
-          path: CAPABILITY_PATHS[service],
-          body: { address },
-          response: CapabilityResponse,
-          ...requestOverrides(options)
-        })
-      )
+        ? Effect.dieMessage(
+            `checkCapability: the service must be "iMessage" or "RCS", got ${String(service)}`
+          )
+        : Effect.flatMap(LinqHttpClient, (client) =>
+            client.execute({
+              method: "POST",
+              path: CAPABILITY_PATHS[service],
+              body: { address },
+              response: CapabilityResponse,
+              ...requestOverrides(options)
+            })
+          )
     ).pipe(Effect.map((answer) => answer.available))
   )

@@ -41,7 +41,7 @@ const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
   ],
   [
     "ParticipantNotInChat",
-    /\bnot (?:a |an )?(?:participant|member)\b|\bnot (?:in|part of|found in|present in) (?:this|the) (?:chat|group)\b|\bno such (?:participant|member)\b/i
+    /\bnot (?:a |an )?(?:participant|member)\b|\bnot (?:in|part of|found in|present in) (?:this |the )?(?:chat|group)\b|\bno such (?:participant|member)\b/i
   ],
   [
     "CrossServiceAddition",

@@ -80,7 +80,11 @@ export function withAnswer(violation: GroupChatRuleViolation, error: ServerAnswe
   const chatId = violation.chatId
   switch (violation._tag) {
     case "NotAGroupChat":
-      return new NotAGroupChat({ chatId, ...(violation.handle === undefined ? {} : { handle: violation.handle }), ...server })
+      return new NotAGroupChat({
+        chatId,
+        ...(violation.handle === undefined ? {} : { handle: violation.handle }),
+        ...server
+      })
     case "TooFewParticipants":
       return new TooFewParticipants({
         chatId,
