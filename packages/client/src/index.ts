@@ -9,3 +9,4 @@
 export * from "./Capability.js"
 export * from "./Chats.js"
 export * from "./Participants.js"
+export * from "./Batch.js"
