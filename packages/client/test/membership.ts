@@ -102,3 +102,51 @@ export const handleOf = (request: RecordedRequest): string | undefined =>
 
 export const removed = (traceId = "trace-rm"): AnswerT =>
   Answer.json(202, { message: "Participant removal queued", status: "accepted", trace_id: traceId })
+
+/**
+ * A chat that changes: adds and removals are queued and applied `delay` ms
+ * (on the test clock) after they were accepted, checked against the rules
+ * when accepted. `counts` is the number of active members after each applied
+ * change; `answer` can override the answer to a change.
+ */
+export const liveChat = (
+  members: ReadonlyArray<string>,
+  options: {
+    readonly service?: "iMessage" | "SMS" | "RCS"
+    readonly delay?: number
+    readonly capable?: (handle: string) => boolean
+    readonly answer?: (route: "add" | "remove", handle: string) => AnswerT | undefined
+  } = {}
+) => {
+  const active: Array<string> = [...members]
+  const queue: Array<{ readonly at: number; readonly op: "add" | "remove"; readonly handle: string }> = []
+  const counts: Array<number> = []
+  const delay = options.delay ?? 0
+  const apply = (now: number) => {
+    while (queue.length > 0 && queue[0]!.at + delay <= now) {
+      const change = queue.shift()!
+      const i = active.indexOf(change.handle)
+      if (change.op === "add" && i < 0) active.push(change.handle)
+      if (change.op === "remove" && i >= 0) active.splice(i, 1)
+      counts.push(active.length + 1)
+    }
+  }
+  const script: Script = (request) => {
+    apply(request.at)
+    const route = routeOf(request)
+    if (route === "chat") return Answer.json(200, group(active, options.service))
+    if (route === "imessage" || route === "rcs") {
+      const address = (request.body as { address: string }).address
+      return Answer.json(200, { address, available: options.capable?.(address) ?? true })
+    }
+    if (route !== "add" && route !== "remove")
+      return Answer.envelope(404, { code: 2001, message: "Not found" })
+    const handle = handleOf(request) ?? ""
+    const override = options.answer?.(route, handle)
+    if (override !== undefined) return override
+    queue.push({ at: request.at, op: route, handle })
+    if (delay === 0) apply(request.at)
+    return route === "add" ? Answer.accepted() : removed()
+  }
+  return { script, active, counts } as const
+}
