@@ -7,46 +7,76 @@
  * request in a journal, and injects faults on demand. Use it in-process, as a
  * platform `HttpClient` layer ({@link FakeLinq.layer}), or over real HTTP on
  * the loopback interface ({@link FakeLinq.serve}, {@link FakeLinq.layerServer}).
- * Both share one request handler.
+ * Both serve one platform `HttpApp`.
  *
  * @since 0.1.0
  */
-import { HttpClient } from "@effect/platform"
+import { type HttpApp, HttpClient } from "@effect/platform"
 import type { Chat, ServiceType } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
 import type { Cause, Duration, Scope } from "effect"
-import { Context, Effect, Layer } from "effect"
-import type { Handler, HandlerOptions } from "./FakeHandler.js"
-import * as FakeHandler from "./FakeHandler.js"
-import * as FakeState from "./FakeState.js"
-import type { Fault, InjectOptions } from "./Fault.js"
-import type { ScriptedFault } from "./FaultScript.js"
-import * as FaultScript from "./FaultScript.js"
+import { Context, Effect, Layer, Redacted } from "effect"
+import type { Fault, InjectOptions, ScriptedFault } from "./Fault.js"
 import * as InProcessClient from "./InProcessClient.js"
 import type { JournalEntry } from "./Journal.js"
-import * as Journal from "./Journal.js"
-import * as LoopbackServer from "./LoopbackServer.js"
+import type { ViolationAnswer, ViolationKind } from "./internal/answers.js"
+import type { AnswerEncoding } from "./internal/encoding.js"
+import * as Faults from "./internal/faults.js"
+import * as Journal from "./internal/journal.js"
+import type { ConnectionDropped } from "./internal/faultAnswers.js"
+import * as Routes from "./internal/routes.js"
+import * as Server from "./internal/server.js"
+import * as State from "./internal/state.js"
 import type { FakeSeed, SeedChat } from "./Seed.js"
 import { DefaultChats, DefaultHandles, defaultSeed } from "./Seed.js"
+
+export type { AnswerEncoding, ConnectionDropped, ViolationAnswer, ViolationKind }
 
 /**
  * Options of a FakeLinq.
  *
  * - `apiKey`: the only bearer token accepted (default: any non-empty token);
- * - `basePath`: the API's path prefix (default `"/api/partner"`; requests
- *   without it are accepted too);
+ * - `basePath`: the API's path prefix (default `"/api/partner"`). It is
+ *   enforced, as on Linq: a request without it is an unknown route (404);
+ * - `encoding`: how answers go on the wire: `"length"` (default: JSON with a
+ *   `Content-Length`), `"chunked"` (no length), or `"gzip"` (compressed, with
+ *   `Content-Encoding: gzip`, when the request's `Accept-Encoding` admits it,
+ *   as a production server does; `fetch` asks for it, undici's `request` does
+ *   not);
  * - `queueDelay`: how long an accepted add or remove waits before it changes
- *   the state, as on Linq's queue (default zero: immediately). The rules are
- *   checked when the request arrives and again when the change is applied; a
- *   queued change that no longer passes them is dropped;
+ *   the state, as on Linq's queue ("accepted" means queued; default zero:
+ *   at once). The rules are checked when the request arrives and again when
+ *   the change is applied; a queued change that no longer passes them is
+ *   dropped. `GET /v3/chats/{chatId}` shows a change once it is applied;
+ * - `messages`: the text of each rule violation's answer, by kind (Linq does
+ *   not document its wording; try several);
+ * - `violations`: status, code (`undefined`: none) and message of each rule
+ *   violation's answer, by kind (wins over `messages`);
  * - `journalLimit`: how many of the most recent requests the journal keeps
  *   (default: all).
+ *
+ * @example
+ * ```ts
+ * import { FakeLinq } from "@linq-effect/testing"
+ *
+ * const layer = FakeLinq.layer(FakeLinq.defaultSeed, {
+ *   encoding: "chunked",
+ *   queueDelay: "2 seconds",
+ *   messages: { TooFewParticipants: "Bad request" },
+ *   violations: { NotAGroupChat: { status: 422, code: undefined } }
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category models
  */
-export interface FakeLinqOptions extends HandlerOptions {
+export interface FakeLinqOptions {
+  readonly apiKey?: string | Redacted.Redacted<string> | undefined
+  readonly basePath?: string | undefined
+  readonly encoding?: AnswerEncoding | undefined
   readonly queueDelay?: Duration.DurationInput | undefined
+  readonly messages?: Partial<Record<ViolationKind, string>> | undefined
+  readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
   readonly journalLimit?: number | undefined
 }
 
@@ -104,8 +134,11 @@ export interface FakeLinqService {
   readonly awaitQueue: Effect.Effect<void>
   /** Back to the seed: queued changes dropped, faults cleared, journal emptied. */
   readonly reset: Effect.Effect<void>
-  /** The request handler both transports use. */
-  readonly handle: Handler
+  /**
+   * The fake's platform `HttpApp`, which both transports serve
+   * (`InProcessClient.make(fake.handle)`, or any `HttpServer`).
+   */
+  readonly handle: HttpApp.Default<ConnectionDropped>
 }
 
 /**
@@ -119,7 +152,7 @@ export interface FakeLinqService {
  * @since 0.1.0
  * @category models
  */
-export interface ServedFakeLinq extends FakeLinqService, LoopbackServer.LoopbackServer {}
+export interface ServedFakeLinq extends FakeLinqService, Server.Listening {}
 
 /**
  * Makes a FakeLinq (no transport) for the lifetime of the scope.
@@ -132,10 +165,19 @@ export const make = (
   options: FakeLinqOptions = {}
 ): Effect.Effect<FakeLinqService, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const state = yield* FakeState.make(seed, { queueDelay: options.queueDelay })
-    const faults = yield* FaultScript.make
-    const journal = yield* Journal.makeStore({ limit: options.journalLimit })
-    const handle = FakeHandler.make({ state, faults, journal, options })
+    const state = yield* State.make(seed, options.queueDelay)
+    const faults = yield* Faults.make
+    const journal = yield* Journal.make(options.journalLimit)
+    const apiKey = options.apiKey
+    const handle = yield* Routes.make({
+      state,
+      faults,
+      journal,
+      apiKey: apiKey === undefined || typeof apiKey === "string" ? apiKey : Redacted.value(apiKey),
+      encoding: options.encoding ?? "length",
+      basePath: Routes.normalizeBasePath(options.basePath),
+      overrides: options
+    })
     const chat = (chatId: string) => Effect.flatten(state.chat(chatId))
     return {
       chat,
@@ -225,10 +267,10 @@ export const serve = (
 ): Effect.Effect<ServedFakeLinq, never, Scope.Scope> =>
   Effect.gen(function* () {
     const service = yield* make(seed, options)
-    const server = yield* LoopbackServer.serve(service.handle, {
+    const server = yield* Server.serve(service.handle, {
       host: options.host,
       port: options.port,
-      basePath: options.basePath
+      basePath: Routes.normalizeBasePath(options.basePath)
     })
     return { ...service, ...server }
   })

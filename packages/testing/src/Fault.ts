@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import { Duration } from "effect"
-import { defaultErrorFor } from "./ApiAnswers.js"
+import { usualError } from "./internal/answers.js"
 
 /**
  * The body of a {@link Respond} fault: the API's error envelope (with a fresh
@@ -114,6 +114,19 @@ export interface InjectOptions {
 }
 
 /**
+ * One scripted fault: it answers the next `remaining` requests of `route`
+ * (or all of them, `"always"`, until cleared).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ScriptedFault {
+  readonly fault: Fault
+  readonly route: FaultRoute
+  readonly remaining: number | "always"
+}
+
+/**
  * Options of {@link status}.
  *
  * @since 0.1.0
@@ -169,7 +182,7 @@ export const status = (status: number, options: StatusOptions = {}): Respond => 
   if (options.retryAfterMs !== undefined) headers["retry-after-ms"] = String(options.retryAfterMs)
   if (options.shouldRetry !== undefined) headers["x-should-retry"] = String(options.shouldRetry)
   Object.assign(headers, options.headers)
-  const usual = defaultErrorFor(status)
+  const usual = usualError(status)
   const body: FaultBody =
     options.body === undefined
       ? { _tag: "Envelope", code: options.code ?? usual.code, message: options.message ?? usual.message }

@@ -4,11 +4,12 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import { Headers } from "@effect/platform"
 import type { Fault } from "./Fault.js"
 
 /**
- * The routes FakeLinq knows, as the journal names them.
+ * The routes FakeLinq knows, as the journal names them (`"unknown"`: no route,
+ * a wrong base path included).
  *
  * @since 0.1.0
  * @category models
@@ -71,88 +72,30 @@ export interface JournalEntry {
  */
 export const REDACTED = "<redacted>"
 
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"])
+const SECRET = ["authorization", "proxy-authorization", "cookie", "x-api-key"]
 
 /**
- * Copies headers with lower-case names and secrets redacted. An
- * `Authorization` value keeps its scheme (`"Bearer <redacted>"`), never the
- * token.
+ * Copies headers with lower-case names (the platform's `Headers`) and secrets
+ * redacted. An `Authorization` value keeps its scheme (`"Bearer <redacted>"`),
+ * never the token.
+ *
+ * @example
+ * ```ts
+ * import { redactHeaders } from "@linq-effect/testing"
+ *
+ * redactHeaders({ Authorization: "Bearer sk_live" }) // { authorization: "Bearer <redacted>" }
+ * ```
  *
  * @since 0.1.0
  * @category redaction
  */
-export const redactHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    const key = name.toLowerCase()
-    if (!SECRET_HEADERS.has(key)) {
-      out[key] = value
-      continue
-    }
+export const redactHeaders = (headers: Headers.Input): Record<string, string> => {
+  const out: Record<string, string> = { ...Headers.fromInput(headers) }
+  for (const name of SECRET) {
+    const value = out[name]
+    if (value === undefined) continue
     const scheme = /^\s*([A-Za-z][\w-]*)\s+\S/.exec(value)
-    out[key] = key.endsWith("authorization") && scheme !== null ? `${scheme[1]} ${REDACTED}` : REDACTED
+    out[name] = name.endsWith("authorization") && scheme !== null ? `${scheme[1]} ${REDACTED}` : REDACTED
   }
   return out
 }
-
-/**
- * The journal's store: entries are opened on arrival and closed with their
- * outcome.
- *
- * @since 0.1.0
- * @category models
- */
-export interface JournalStore {
-  readonly entries: Effect.Effect<ReadonlyArray<JournalEntry>>
-  readonly clear: Effect.Effect<void>
-  /** Records a new request (outcome `Pending`) and returns its `seq`. */
-  readonly open: (entry: Omit<JournalEntry, "seq" | "outcome">) => Effect.Effect<number>
-  /** Sets the outcome of the entry `seq`. */
-  readonly close: (seq: number, outcome: JournalOutcome) => Effect.Effect<void>
-}
-
-const pending: JournalOutcome = { _tag: "Pending" }
-
-/**
- * A new, empty journal. It keeps the `limit` most recent entries (default:
- * all of them). Each operation is O(1) (amortised), so a long-running fake
- * (an example, a benchmark) stays fast.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeStore = (
-  options: { readonly limit?: number | undefined } = {}
-): Effect.Effect<JournalStore> =>
-  Effect.sync(() => {
-    const limit = Math.max(0, options.limit ?? Number.POSITIVE_INFINITY)
-    // Each operation is one synchronous step, so fibers never see it half done.
-    let entries: Array<JournalEntry> = []
-    let first = 1 // the seq of entries[0]
-    let next = 1
-    const visible = () => entries.slice(Math.max(0, entries.length - limit))
-    return {
-      entries: Effect.sync(visible),
-      clear: Effect.sync(() => {
-        entries = []
-        first = next
-      }),
-      open: (entry) =>
-        Effect.sync(() => {
-          const seq = next++
-          entries.push({ ...entry, seq, outcome: pending })
-          if (entries.length >= 2 * limit + 64) {
-            const drop = entries.length - limit
-            entries = entries.slice(drop)
-            first += drop
-          }
-          return seq
-        }),
-      close: (seq, outcome) =>
-        Effect.sync(() => {
-          const index = seq - first
-          const current = entries[index]
-          if (current !== undefined && current.seq === seq) entries[index] = { ...current, outcome }
-        })
-    }
-  })

@@ -5,14 +5,10 @@
  *
  * @since 0.1.0
  */
-export * as ApiAnswers from "./ApiAnswers.js"
 export * from "./FakeLinq.js"
-export * as FakeHandler from "./FakeHandler.js"
-export * as FakeState from "./FakeState.js"
 export * as Fault from "./Fault.js"
-export type { FaultScript, ScriptedFault } from "./FaultScript.js"
+export type { ScriptedFault } from "./Fault.js"
 export * as InProcessClient from "./InProcessClient.js"
 export type { JournalEntry, JournalOutcome, RouteName } from "./Journal.js"
 export { REDACTED, redactHeaders } from "./Journal.js"
-export * as LoopbackServer from "./LoopbackServer.js"
 export * from "./Seed.js"

@@ -1,6 +1,6 @@
-import { GroupChatRules } from "@linq-effect/core"
+import { Chat, GroupChatRules } from "@linq-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Option, TestClock } from "effect"
+import { Effect, Fiber, Option, Schema, TestClock } from "effect"
 import { DefaultChats, DefaultHandles, FakeLinq } from "../src/index.js"
 import { participantsPath, send } from "./helpers.js"
 
@@ -108,5 +108,37 @@ describe("queue delay", () => {
       expect(yield* fake.participants(DefaultChats.rcsGroup)).not.toContain(DefaultHandles.newcomer)
       expect(Option.isSome(yield* Effect.option(fake.chat(DefaultChats.rcsGroup)))).toBe(true)
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: "1 second" })))
+  )
+})
+
+describe("queue delay, as GET /v3/chats/{chatId} shows it", () => {
+  const getChat = (chatId: string) =>
+    Effect.map(send("GET", `/v3/chats/${chatId}`), (answer) => Schema.decodeUnknownSync(Chat)(answer.json))
+  const active = (chat: Chat) => GroupChatRules.activeParticipants(chat).map((h) => h.handle)
+
+  it.effect("an accepted add and removal appear only once applied", () =>
+    Effect.gen(function* () {
+      const { iMessageGroup } = DefaultChats
+      const { newcomer, alice, bob, carol, dave } = DefaultHandles
+      const add = yield* send("POST", participantsPath(iMessageGroup), { json: { handle: newcomer } })
+      const remove = yield* send("DELETE", participantsPath(iMessageGroup), { json: { handle: dave } })
+      expect([add.status, remove.status]).toEqual([202, 202])
+      // accepted means queued: the chat has not changed yet
+      yield* TestClock.adjust("1999 millis")
+      expect(active(yield* getChat(iMessageGroup))).toEqual([alice, bob, carol, dave])
+      yield* TestClock.adjust("1 millis")
+      const chat = yield* getChat(iMessageGroup)
+      expect(active(chat)).toEqual([alice, bob, carol, newcomer])
+      expect(chat.handles.find((h) => h.handle === dave)).toMatchObject({ status: "removed" })
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: "2 seconds" })))
+  )
+
+  it.effect("with no queue delay (the default) the change shows at once", () =>
+    Effect.gen(function* () {
+      yield* send("POST", participantsPath(DefaultChats.rcsGroup), {
+        json: { handle: DefaultHandles.newcomer }
+      })
+      expect(active(yield* getChat(DefaultChats.rcsGroup))).toContain(DefaultHandles.newcomer)
+    }).pipe(Effect.provide(FakeLinq.layer()))
   )
 })

@@ -116,6 +116,64 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
+  it.effect("GET chat: the Chat and ChatHandle shapes of linq-api.md; removed handles stay, removed", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      yield* fake.putChat({
+        id: "own",
+        service: "iMessage",
+        display_name: "With me",
+        handles: [{ handle: "+12025550100", is_me: true }, H.alice, H.bob, H.carol]
+      })
+      yield* send("DELETE", participantsPath("own"), { json: { handle: H.carol } })
+      yield* send("POST", participantsPath("own"), { json: { handle: H.newcomer } })
+      const answer = yield* send("GET", chatPath("own"))
+      const wire = answer.json as { handles: ReadonlyArray<Record<string, unknown>> } & Record<
+        string,
+        unknown
+      >
+      expect(Object.keys(wire).sort()).toEqual(
+        [
+          "created_at",
+          "display_name",
+          "handles",
+          "id",
+          "is_archived",
+          "is_group",
+          "service",
+          "updated_at"
+        ].sort()
+      )
+      expect(wire.handles[0]).toEqual({
+        id: "own/handle-1",
+        handle: "+12025550100",
+        service: "iMessage",
+        joined_at: "2025-01-15T09:00:00.000Z",
+        is_me: true,
+        left_at: null,
+        status: "active"
+      })
+      const carol = wire.handles.find((h) => h.handle === H.carol)
+      expect(carol).toMatchObject({ status: "removed", left_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })
+      const added = wire.handles.find((h) => h.handle === H.newcomer)
+      expect(added).toMatchObject({
+        id: expect.any(String),
+        service: "iMessage",
+        status: "active",
+        left_at: null
+      })
+      // core's Chat decodes it, and the rules see the active members only
+      const chat = Schema.decodeUnknownSync(Chat)(answer.json)
+      expect(GroupChatRules.activeParticipants(chat).map((h) => h.handle)).toEqual([
+        "+12025550100",
+        H.alice,
+        H.bob,
+        H.newcomer
+      ])
+      expect(chat.handles).toHaveLength(5)
+    }).pipe(Effect.provide(FakeLinq.layer()))
+  )
+
   it.effect("GET chat reflects an accepted change", () =>
     Effect.gen(function* () {
       yield* send("DELETE", participantsPath(C.rcsGroup), { json: { handle: H.ivan } })
@@ -198,21 +256,44 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
-  it.effect("any origin; with or without the /api/partner prefix; query ignored", () =>
+  it.effect("any origin, query ignored; the /api/partner base path is enforced (404 without it)", () =>
     Effect.gen(function* () {
       const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://localhost:1234/api/partner" })
-      const b = yield* send("GET", `${chatPath(C.smallGroup)}?expand=1`, { baseUrl: "https://example.test" })
+      const b = yield* send("GET", `${chatPath(C.smallGroup)}?expand=1`, {
+        baseUrl: "https://example.test/api/partner"
+      })
       expect([a.status, b.status]).toEqual([200, 200])
-      const c = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "https://example.test/other/prefix" })
-      expect(c.status).toBe(404)
+      for (const baseUrl of [
+        "https://api.linqapp.com",
+        "https://api.linqapp.com/api",
+        "https://x.test/other/prefix"
+      ]) {
+        const wrong = yield* send("POST", participantsPath(C.smallGroup), {
+          baseUrl,
+          json: { handle: H.newcomer }
+        })
+        expect(wrong.status).toBe(404)
+        expect(wrong.json).toMatchObject({ success: false, error: { status: 404 } })
+      }
+      const fake = yield* FakeLinq
+      expect((yield* fake.journal).slice(2).map((e) => e.route)).toEqual(["unknown", "unknown", "unknown"])
+      expect(yield* fake.participants(C.smallGroup)).not.toContain(H.newcomer)
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
-  it.effect("a custom basePath", () =>
+  it.effect("a custom basePath, or none", () =>
     Effect.gen(function* () {
       const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake/linq" })
-      expect(a.status).toBe(200)
+      const b = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake/api/partner" })
+      expect([a.status, b.status]).toEqual([200, 404])
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { basePath: "/linq/" })))
+  )
+
+  it.effect('basePath "": the routes at the root', () =>
+    Effect.gen(function* () {
+      const a = yield* send("GET", chatPath(C.smallGroup), { baseUrl: "http://fake" })
+      expect(a.status).toBe(200)
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { basePath: "" })))
   )
 
   it.effect("unknown routes and methods → 404 envelope", () =>

@@ -213,3 +213,34 @@ describe("auth", () => {
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { apiKey: Redacted.make("the-key") })))
   )
 })
+
+describe("rule-violation answers are configurable (Linq does not document their wording)", () => {
+  it.effect("messages replaces the text of a kind; the others keep theirs", () =>
+    Effect.gen(function* () {
+      yield* refused("DELETE", C.smallGroup, H.alice, 400, 1005, "Bad request")
+      yield* refused("POST", C.iMessageGroup, H.alice, 409, 1005, "Participant is already in this chat")
+    }).pipe(
+      Effect.provide(
+        FakeLinq.layer(FakeLinq.defaultSeed, { messages: { TooFewParticipants: "Bad request" } })
+      )
+    )
+  )
+
+  it.effect("violations replaces status, code and message; code undefined leaves it out", () =>
+    Effect.gen(function* () {
+      yield* refused("POST", C.directMessage, H.newcomer, 422, 1005, "Chat is not a group")
+      const answer = yield* send("POST", participantsPath(C.iMessageGroup), { json: { handle: H.rcsOnly } })
+      expect([answer.status, answer.json]).toEqual([400, envelope(400, undefined, "Bad request")])
+    }).pipe(
+      Effect.provide(
+        FakeLinq.layer(FakeLinq.defaultSeed, {
+          messages: { NotAGroupChat: "ignored: violations wins" },
+          violations: {
+            NotAGroupChat: { status: 422, code: 1005, message: "Chat is not a group" },
+            CrossServiceAddition: { code: undefined, message: "Bad request" }
+          }
+        })
+      )
+    )
+  )
+})

@@ -52,3 +52,30 @@ describe("rule violations through @linq-effect/client", () => {
     )
   )
 })
+
+describe("the base path is enforced, as on Linq", () => {
+  for (const baseUrl of [
+    "https://api.linqapp.com",
+    "https://api.linqapp.com/api",
+    "https://api.linqapp.com/partner"
+  ]) {
+    it.effect(`a client configured with ${baseUrl} gets a 404 (ChatNotFound), and nothing changes`, () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
+        expect(error._tag).toBe("ChatNotFound")
+        expect(error).toMatchObject({ status: 404 })
+        const fake = yield* FakeLinq
+        expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
+        expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
+          ["unknown", { _tag: "Responded", status: 404 }]
+        ])
+      }).pipe(
+        Effect.provide(
+          LinqHttpClient.layer({ apiKey: "test", maxRetries: 0, baseUrl }).pipe(
+            Layer.provideMerge(FakeLinq.layer())
+          )
+        )
+      )
+    )
+  }
+})

@@ -1,0 +1,144 @@
+/**
+ * The answers FakeLinq sends: the queued-change acknowledgements and Linq's
+ * error envelope, with the codes of linq-api.md.
+ *
+ * @internal
+ */
+import type { GroupChatRuleViolation } from "@linq-effect/core"
+
+/** A status, headers and body, before the answer encoding is applied. */
+export interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string | Uint8Array
+}
+
+/** The API's error codes the fake uses. */
+export const ErrorCode = {
+  MissingRequiredField: 1001,
+  InvalidPhoneFormat: 1002,
+  InvalidRequestBody: 1003,
+  InvalidParameter: 1005,
+  CannotUpdateDm: 1006,
+  RateLimitExceeded: 1007,
+  ChatNotFound: 2001,
+  Unauthorized: 2004,
+  AccessDenied: 2005,
+  InternalError: 3001,
+  NetworkTimeout: 3005,
+  ServiceUnavailable: 4004
+} as const
+
+export const jsonContentType = "application/json; charset=utf-8"
+
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {}
+): Answer => ({
+  status,
+  headers: { "content-type": jsonContentType, ...headers },
+  body: JSON.stringify(body)
+})
+
+/** `{"success":false,"error":{"status","code"?,"message"},"trace_id"}`. */
+export const envelope = (
+  status: number,
+  code: number | undefined,
+  message: string,
+  traceId: string,
+  headers: Readonly<Record<string, string>> = {}
+): Answer =>
+  json(
+    status,
+    {
+      success: false,
+      error: code === undefined ? { status, message } : { status, code, message },
+      trace_id: traceId
+    },
+    headers
+  )
+
+export const queued = (op: "add" | "remove", traceId: string): Answer =>
+  json(202, {
+    message: op === "add" ? "Participant addition queued" : "Participant removal queued",
+    status: "accepted",
+    trace_id: traceId
+  })
+
+/** The kinds of group-chat rule violation (the tags of core's violations). */
+export type ViolationKind = GroupChatRuleViolation["_tag"]
+
+/** How a rule violation is answered (`code` undefined: no code in the envelope). */
+export interface ViolationAnswer {
+  readonly status: number
+  readonly code: number | undefined
+  readonly message: string
+}
+
+/** Per-kind replacements of the violation answers (`violations` wins over `messages`). */
+export interface ViolationOverrides {
+  readonly messages?: Partial<Record<ViolationKind, string>> | undefined
+  readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
+}
+
+const usualViolation = (violation: GroupChatRuleViolation): ViolationAnswer => {
+  const C = ErrorCode.InvalidParameter
+  switch (violation._tag) {
+    case "NotAGroupChat":
+      return {
+        status: 400,
+        code: ErrorCode.CannotUpdateDm,
+        message: "Cannot add or remove participants in a direct message; group chats only"
+      }
+    case "CrossServiceAddition":
+      return {
+        status: 400,
+        code: C,
+        message: `Participant does not support the chat's messaging service (${violation.chatService ?? "unknown"}); cross-service additions are not allowed, create a new chat instead`
+      }
+    case "TooFewParticipants":
+      return { status: 400, code: C, message: "Group chats must have at least 3 participants" }
+    case "ParticipantAlreadyInChat":
+      return { status: 409, code: C, message: "Participant is already in this chat" }
+    case "ParticipantNotInChat":
+      return { status: 400, code: C, message: "Participant is not in this chat" }
+  }
+}
+
+/** The answer to a rule violation: the usual one, with the overrides of its kind. */
+export const violationAnswer = (
+  violation: GroupChatRuleViolation,
+  overrides: ViolationOverrides
+): ViolationAnswer => {
+  const usual = usualViolation(violation)
+  const own = overrides.violations?.[violation._tag]
+  return {
+    status: own?.status ?? usual.status,
+    code: own !== undefined && "code" in own ? own.code : usual.code,
+    message: own?.message ?? overrides.messages?.[violation._tag] ?? usual.message
+  }
+}
+
+const usualErrors: Record<number, readonly [code: number | undefined, message: string]> = {
+  400: [ErrorCode.InvalidParameter, "Invalid parameter"],
+  401: [ErrorCode.Unauthorized, "Unauthorized"],
+  403: [ErrorCode.AccessDenied, "Access denied"],
+  404: [ErrorCode.ChatNotFound, "Chat not found"],
+  408: [undefined, "Request timeout"],
+  409: [undefined, "Conflict"],
+  422: [ErrorCode.InvalidParameter, "Unprocessable entity"],
+  429: [ErrorCode.RateLimitExceeded, "Rate limit exceeded"],
+  500: [ErrorCode.InternalError, "Internal server error"],
+  502: [undefined, "Bad gateway"],
+  503: [ErrorCode.ServiceUnavailable, "Service unavailable"],
+  504: [ErrorCode.NetworkTimeout, "Network timeout"]
+}
+
+/** The usual code and message of an error status (a `Fault.status` without its own). */
+export const usualError = (
+  status: number
+): { readonly code: number | undefined; readonly message: string } => {
+  const [code, message] = usualErrors[status] ?? [undefined, `HTTP ${status}`]
+  return { code, message }
+}

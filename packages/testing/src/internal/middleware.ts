@@ -1,0 +1,123 @@
+/**
+ * What wraps every route of the fake, as a gateway would: the journal, the
+ * scripted faults (before auth), the bearer check, then the route's handler;
+ * and the answer's encoding on the way out.
+ *
+ * @internal
+ */
+import { type Headers, HttpRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { Effect, Option } from "effect"
+import { type RouteName, redactHeaders } from "../Journal.js"
+import { type Answer, ErrorCode, envelope } from "./answers.js"
+import { type AnswerEncoding, toResponse } from "./encoding.js"
+import { type ConnectionDropped, drop, runFault } from "./faultAnswers.js"
+import type { Faults } from "./faults.js"
+import * as Ids from "./ids.js"
+import type { Journal } from "./journal.js"
+
+/** A request as a route's handler sees it. */
+export interface Incoming {
+  readonly method: string
+  readonly url: string
+  readonly headers: Headers.Headers
+  readonly json: Option.Option<unknown>
+  readonly params: Readonly<Record<string, string | undefined>>
+  readonly traceId: string
+}
+
+/** What the middleware needs. */
+export interface Deps {
+  readonly faults: Faults
+  readonly journal: Journal
+  readonly apiKey: string | undefined
+  readonly encoding: AnswerEncoding
+}
+
+const parseJson = (text: string): Option.Option<unknown> => {
+  if (text.trim() === "") return Option.none()
+  try {
+    return Option.some(JSON.parse(text) as unknown)
+  } catch {
+    return Option.none()
+  }
+}
+
+const unauthorized = (deps: Deps, request: Incoming): Option.Option<Answer> => {
+  const value = request.headers.authorization ?? ""
+  const fail = (message: string) =>
+    Option.some(envelope(401, ErrorCode.Unauthorized, message, request.traceId))
+  if (value.trim() === "") return fail("Missing Authorization header")
+  const token = /^\s*Bearer\s+(\S.*?)\s*$/i.exec(value)?.[1]
+  if (token === undefined) return fail("Invalid Authorization header; expected Bearer <token>")
+  return deps.apiKey !== undefined && token !== deps.apiKey ? fail("Invalid API key") : Option.none()
+}
+
+/** Linq's 404 for a path it does not serve (a wrong base path included). */
+export const notFound = (request: Incoming): Effect.Effect<Answer> =>
+  Effect.sync(() => {
+    const path = new URL(request.url, "http://fake.invalid").pathname
+    return envelope(404, undefined, `Not found: ${request.method} ${path}`, request.traceId)
+  })
+
+/** The route `name`, answered by `handler` inside the journal, the faults and the bearer check. */
+export const route =
+  (deps: Deps, route: RouteName) =>
+  (
+    routeHandler: (request: Incoming) => Effect.Effect<Answer>
+  ): Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    ConnectionDropped,
+    HttpServerRequest.HttpServerRequest
+  > =>
+    Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
+      const params: Incoming["params"] = Option.match(context, {
+        onNone: () => ({}),
+        onSome: (c) => c.params
+      })
+      // a chat route without a chat id (`/v3/chats//participants`) is no route
+      const noChat = route !== "unknown" && route.startsWith("check") === false && !params.chatId
+      const [name, handler] = noChat ? (["unknown", notFound] as const) : [route, routeHandler]
+      const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const incoming: Incoming = {
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        json: parseJson(text),
+        params,
+        traceId: yield* Ids.traceId
+      }
+      const fault = yield* deps.faults.take(name)
+      const original = request.originalUrl
+      const url = original.startsWith("/")
+        ? `http://${request.headers.host ?? "127.0.0.1"}${original}`
+        : original
+      const chatId = name === "unknown" ? undefined : params.chatId
+      const seq = yield* deps.journal.open({
+        method: request.method,
+        url,
+        path: new URL(url).pathname,
+        route: name,
+        ...(chatId === undefined ? {} : { chatId }),
+        headers: redactHeaders(request.headers),
+        text,
+        ...Option.match(incoming.json, { onNone: () => ({}), onSome: (json) => ({ json }) }),
+        ...(Option.isSome(fault) ? { fault: fault.value } : {}),
+        traceId: incoming.traceId
+      })
+      const normal = Option.match(unauthorized(deps, incoming), {
+        onNone: () => handler(incoming),
+        onSome: Effect.succeed
+      })
+      const outcome = yield* Option.match(fault, {
+        onNone: () => normal,
+        onSome: (f) => runFault(f, incoming, normal)
+      }).pipe(Effect.onInterrupt(() => deps.journal.close(seq, { _tag: "Interrupted" })))
+      if (outcome === "drop") {
+        yield* deps.journal.close(seq, { _tag: "Disconnected" })
+        return yield* drop
+      }
+      yield* deps.journal.close(seq, { _tag: "Responded", status: outcome.status })
+      return yield* toResponse(outcome, deps.encoding, request.headers["accept-encoding"])
+    })

@@ -1,0 +1,121 @@
+/**
+ * The routes of the fake, declared with the platform's `HttpRouter` under the
+ * base path (a request without it is an unknown route: 404, as on Linq).
+ *
+ * @internal
+ */
+import { HttpRouter, type HttpApp } from "@effect/platform"
+import { Chat, isHandle } from "@linq-effect/core"
+import { Effect, Either, Option, Schema } from "effect"
+import {
+  type Answer,
+  ErrorCode,
+  envelope,
+  json,
+  queued,
+  type ViolationOverrides,
+  violationAnswer
+} from "./answers.js"
+import type { ConnectionDropped } from "./faultAnswers.js"
+import { type Deps, type Incoming, notFound, route } from "./middleware.js"
+import type { State } from "./state.js"
+
+const encodeChat = Schema.encodeSync(Chat)
+
+/** `"/linq/"` → `"/linq"`, `"api"` → `"/api"`, `""` → `""` (default `"/api/partner"`). */
+export const normalizeBasePath = (basePath: string = "/api/partner"): string => {
+  const trimmed = basePath.replace(/\/+$/, "")
+  return trimmed === "" || trimmed.startsWith("/") ? trimmed : `/${trimmed}`
+}
+
+/** Reads a handle field (`handle` or `address`) from the JSON body. */
+const readHandle = (request: Incoming, field: string): Either.Either<string, Answer> => {
+  const fail = (code: number, message: string) => Either.left(envelope(400, code, message, request.traceId))
+  if (Option.isNone(request.json))
+    return fail(ErrorCode.InvalidRequestBody, "Request body must be valid JSON")
+  const body = request.json.value
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return fail(ErrorCode.InvalidRequestBody, "Request body must be a JSON object")
+  }
+  const value: unknown = (body as Record<string, unknown>)[field]
+  if (value === undefined || value === null || value === "") {
+    return fail(ErrorCode.MissingRequiredField, `Missing required field: ${field}`)
+  }
+  if (typeof value !== "string") {
+    return fail(
+      ErrorCode.InvalidPhoneFormat,
+      `${field} must be a string: an E.164 phone number or an email address`
+    )
+  }
+  if (!isHandle(value)) {
+    return fail(
+      ErrorCode.InvalidPhoneFormat,
+      value.includes("@") ? "Invalid email address format" : "Phone number must be in E.164 format"
+    )
+  }
+  return Either.right(value)
+}
+
+const chatNotFound = (request: Incoming) =>
+  envelope(404, ErrorCode.ChatNotFound, "Chat not found", request.traceId)
+
+/** The fake's app: every route, and a 404 in Linq's envelope for anything else. */
+export const make = (
+  deps: Deps & { readonly state: State; readonly basePath: string; readonly overrides: ViolationOverrides }
+): Effect.Effect<HttpApp.Default<ConnectionDropped>> => {
+  const { state } = deps
+  const chatId = (request: Incoming) => request.params.chatId ?? ""
+
+  const participants = (op: "add" | "remove") => (request: Incoming) =>
+    Either.match(readHandle(request, "handle"), {
+      onLeft: Effect.succeed,
+      onRight: (handle) =>
+        Effect.map(state[op](chatId(request), handle), (result): Answer => {
+          switch (result._tag) {
+            case "ChatNotFound":
+              return chatNotFound(request)
+            case "Refused": {
+              const { status, code, message } = violationAnswer(result.violation, deps.overrides)
+              return envelope(status, code, message, request.traceId)
+            }
+            case "Accepted":
+              return queued(op, request.traceId)
+          }
+        })
+    })
+
+  const capability = (service: "iMessage" | "RCS") => (request: Incoming) =>
+    Either.match(readHandle(request, "address"), {
+      onLeft: Effect.succeed,
+      onRight: (address) =>
+        Effect.map(state.capabilities(address), (services) =>
+          json(200, { address, available: services.includes(service) })
+        )
+    })
+
+  const getChat = (request: Incoming) =>
+    Effect.map(
+      state.chat(chatId(request)),
+      Option.match({ onNone: () => chatNotFound(request), onSome: (chat) => json(200, encodeChat(chat)) })
+    )
+
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.post("/v3/chats/:chatId/participants", route(deps, "add")(participants("add"))),
+    HttpRouter.del("/v3/chats/:chatId/participants", route(deps, "remove")(participants("remove"))),
+    HttpRouter.get("/v3/chats/:chatId", route(deps, "getChat")(getChat)),
+    HttpRouter.post("/v3/capability/check_imessage", route(deps, "checkImessage")(capability("iMessage"))),
+    HttpRouter.post("/v3/capability/check_rcs", route(deps, "checkRcs")(capability("RCS")))
+  )
+  const prefixed = deps.basePath === "" ? router : HttpRouter.prefixAll(router, `/${deps.basePath.slice(1)}`)
+  // Paths as they are: case kept, no length limit on a chat id, no slash forgiven.
+  const config = {
+    caseSensitive: true,
+    maxParamLength: Number.MAX_SAFE_INTEGER,
+    ignoreTrailingSlash: false,
+    ignoreDuplicateSlashes: false
+  }
+  return HttpRouter.toHttpApp(prefixed).pipe(
+    HttpRouter.withRouterConfig(config),
+    Effect.map((app) => Effect.catchTag(app, "RouteNotFound", () => route(deps, "unknown")(notFound)))
+  )
+}

@@ -1,0 +1,63 @@
+/**
+ * The loopback transport of FakeLinq: the platform's Node server
+ * (`NodeHttpServer`, loaded when a server starts) serving the fake's app.
+ * Request handling follows the runtime (and so the `Clock`) of the Effect that
+ * started it; a client that goes away interrupts its answer; closing the scope
+ * closes every connection.
+ *
+ * @internal
+ */
+import type { HttpApp } from "@effect/platform"
+import type { Scope } from "effect"
+import { Effect } from "effect"
+
+/** Where a served fake listens. */
+export interface Listening {
+  readonly baseUrl: string
+  readonly origin: string
+  readonly port: number
+  readonly openConnections: Effect.Effect<number>
+}
+
+export const serve = (
+  app: HttpApp.Default<unknown>,
+  options: {
+    readonly host?: string | undefined
+    readonly port?: number | undefined
+    readonly basePath: string
+  }
+): Effect.Effect<Listening, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const [http, NodeHttpServer] = yield* Effect.promise(() =>
+      Promise.all([import("node:http"), import("@effect/platform-node/NodeHttpServer")])
+    )
+    const host = options.host ?? "127.0.0.1"
+    const sockets = new Set<import("node:net").Socket>()
+    const node = http.createServer()
+    node.on("connection", (socket) => {
+      sockets.add(socket)
+      socket.on("close", () => sockets.delete(socket))
+    })
+    const server = yield* Effect.orDie(NodeHttpServer.make(() => node, { host, port: options.port ?? 0 }))
+    // Runs before the server's own finalizer, which waits for every connection to end.
+    yield* Effect.addFinalizer(() =>
+      Effect.promise(() => {
+        const closed = Array.from(
+          sockets,
+          (socket) => new Promise((resolve) => socket.once("close", resolve))
+        )
+        node.closeAllConnections()
+        for (const socket of sockets) socket.destroy()
+        return Promise.all(closed)
+      })
+    )
+    yield* server.serve(app)
+    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
+    return {
+      baseUrl: `${origin}${options.basePath}`,
+      origin,
+      port,
+      openConnections: Effect.sync(() => sockets.size)
+    }
+  })
