@@ -22,43 +22,12 @@ import {
 } from "@linq-effect/core"
 import type { ErrorMapping } from "@linq-effect/http"
 import { Option, Schema } from "effect"
+import type { ViolationKind } from "./wording.js"
+import { patterns } from "./wording.js"
+
+export type { ViolationKind } from "./wording.js"
 
 type ApiAnswer = ErrorMapping.ApiAnswer
-
-/** The group-chat rule an answer reports. */
-export type ViolationKind =
-  | "NotAGroupChat"
-  | "CrossServiceAddition"
-  | "TooFewParticipants"
-  | "ParticipantAlreadyInChat"
-  | "ParticipantNotInChat"
-
-const SERVICE = "(?:iMessage|RCS|SMS)"
-const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
-  [
-    "ParticipantAlreadyInChat",
-    /\balready (?:a |an )?(?:participant|member|in|exists|present|added|part of)\b|\bduplicate (?:participant|member|handle)\b/i
-  ],
-  [
-    "ParticipantNotInChat",
-    /\bnot (?:a |an )?(?:participant|member)\b|\bnot (?:in|part of|found in|present in) (?:this |the )?(?:chat|group)\b|\bno such (?:participant|member)\b/i
-  ],
-  [
-    "CrossServiceAddition",
-    new RegExp(
-      `cross[- ]service|(?:does not|doesn't|cannot|can't|not) support (?:the )?(?:chat'?s |group'?s |same )?(?:messaging )?(?:service|${SERVICE})|same (?:messaging )?service|create a new chat|not (?:reachable|available|supported|registered) (?:on|via|over|for) ${SERVICE}`,
-      "i"
-    )
-  ],
-  [
-    "TooFewParticipants",
-    /(?:at least|minimum of|fewer than|less than|below) (?:3|three)\b|too few (?:participants|members)|\b3\+ participants/i
-  ],
-  [
-    "NotAGroupChat",
-    /direct message|\bDMs?\b|\b1:1\b|one-to-one|not a group\b|group chats? only|only (?:for |in |supported (?:for|in) )?group chats?/i
-  ]
-]
 
 /** The statuses whose text may be read. */
 const TEXT_STATUSES = new Set([400, 409, 422])

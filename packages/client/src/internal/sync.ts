@@ -17,12 +17,11 @@ import {
   GroupChatRules,
   MembershipPending,
   parseChatId,
-  parseHandle,
-  TooFewParticipants
+  parseHandle
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
-import { Clock, Duration, Effect, Either, Option } from "effect"
+import { Clock, Duration, Effect, Option } from "effect"
 import type { Outcome } from "./batch.js"
 import { concurrencyOf } from "./batch.js"
 import { add, remove } from "./change.js"
@@ -33,6 +32,7 @@ import type { Plan } from "./plan.js"
 import { isEmpty, planFor, refusal } from "./plan.js"
 import { checkCapability, getChat } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
+import { doneHandles, heldBack, step } from "./steps.js"
 import { waitFor } from "./wait.js"
 
 /** A sync's options. */
@@ -57,20 +57,6 @@ export interface SyncResult {
   readonly complete: boolean
   readonly confirmed: boolean
 }
-
-const step = <A, Err extends { readonly _tag: string }>(
-  handle: string,
-  call: E.Effect<A, Err, LinqHttpClient>,
-  alreadySo: Err["_tag"]
-): E.Effect<Step<A, Err>, never, LinqHttpClient> =>
-  Effect.map(Effect.either(call), (result) => ({
-    handle,
-    result,
-    done: Either.isRight(result) || result.left._tag === alreadySo
-  }))
-
-const doneHandles = (steps: ReadonlyArray<Step<unknown, unknown>>) =>
-  steps.filter((s) => s.done).map((s) => s.handle)
 
 export const sync = (
   chatId: string | ChatId,
@@ -149,15 +135,7 @@ export const sync = (
         (h) => step(h, remove(id, h, changeOptions), "ParticipantNotInChat"),
         { concurrency }
       )
-      const held = plan.remove.slice(allowed).map(
-        (handle): Step<ParticipantRemoveResponse, RemoveParticipantError> => ({
-          handle,
-          result: Either.left(
-            new TooFewParticipants({ chatId: id, handle, participants: members - allowed - 1 })
-          ),
-          done: false
-        })
-      )
+      const held = plan.remove.slice(allowed).map((handle) => heldBack(id, handle, members - allowed - 1))
       const removed = [...sent, ...held]
       if (deadline !== undefined) {
         yield* waitFor(id, [...plan.keep, ...joined], doneHandles(removed), deadline, call)
