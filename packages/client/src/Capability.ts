@@ -20,7 +20,8 @@ export type CapabilityService = internal.CapabilityService
 /**
  * Whether `handle` can use iMessage or RCS (`POST
  * /v3/capability/check_imessage` or `check_rcs`, with `{ address }`). An
- * invalid handle fails with `InvalidHandle` and sends nothing.
+ * invalid handle fails with `InvalidHandle` and sends nothing. Linq has no
+ * SMS check; a service other than these two (from untyped code) is a defect.
  *
  * @example
  * ```ts
