@@ -1,11 +1,13 @@
 /**
  * The fake's answers through the real SDK stack: every rule violation comes
- * back as its tagged error (the http package recognises the fake's texts).
+ * back as its tagged error; a client without the base path gets a 404.
  */
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Context, Effect, Layer } from "effect"
 import { FakeLinq } from "../src/index.js"
 
 const TestLinq = LinqHttpClient.layer({ apiKey: "test", maxRetries: 0 }).pipe(
@@ -78,4 +80,24 @@ describe("the base path is enforced, as on Linq", () => {
       )
     )
   }
+})
+
+describe("the base path is enforced over real HTTP too", () => {
+  it.scopedLive("a client aimed at the served fake's origin (no /api/partner) gets ChatNotFound (404)", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq.serve()
+      const platform = Context.get(yield* Layer.build(NodeHttpClient.layerUndici), HttpClient.HttpClient)
+      const linq = yield* LinqHttpClient.make({ apiKey: "test", maxRetries: 0, baseUrl: fake.origin }).pipe(
+        Effect.provideService(HttpClient.HttpClient, platform)
+      )
+      const error = yield* Effect.flip(
+        Effect.provideService(addParticipant(C.iMessageGroup, { handle: H.newcomer }), LinqHttpClient, linq)
+      )
+      expect(error).toMatchObject({ _tag: "ChatNotFound", status: 404 })
+      expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
+      expect((yield* fake.journal).map((e) => [e.route, e.path])).toEqual([
+        ["unknown", `/v3/chats/${C.iMessageGroup}/participants`]
+      ])
+    })
+  )
 })
