@@ -56,7 +56,10 @@ export interface ParticipantRequestOptions {
   readonly timeout?: Duration.DurationInput
   /** Retries after the first attempt (default: the client's, 2). */
   readonly maxRetries?: number
-  /** Extra headers for this call's requests (they cannot replace `Authorization`). */
+  /**
+   * Headers of this call only (a request id, an idempotency key). They can
+   * never replace `Authorization`.
+   */
   readonly headers?: Readonly<Record<string, string>>
   /** How rule violations are told (default `"diagnose"`): see {@link RuleMode}. */
   readonly rules?: RuleMode
