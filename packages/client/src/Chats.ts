@@ -14,7 +14,7 @@ import * as internal from "./internal/reads.js"
  * @since 0.2.0
  * @category constants
  */
-export const CHAT_PATH: string = internal.CHAT_PATH
+export const CHAT_PATH = internal.CHAT_PATH
 
 /**
  * Per-call overrides of the client's settings.

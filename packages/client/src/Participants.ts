@@ -21,7 +21,7 @@ import * as internal from "./internal/change.js"
  * @since 0.1.0
  * @category constants
  */
-export const PARTICIPANTS_PATH: string = internal.PARTICIPANTS_PATH
+export const PARTICIPANTS_PATH = internal.PARTICIPANTS_PATH
 
 /**
  * How a broken group-chat rule is told apart from other refusals:
