@@ -66,7 +66,12 @@ export const start = (
     }
   })
 
-/** Adds `handle` to, or removes it from, `chatId`: one SDK call, whichever the kind. */
+/**
+ * Adds `handle` to, or removes it from, `chatId`: one SDK call, whichever the
+ * kind, in the `"server"` rule mode unless told otherwise, so that one call is
+ * one request (these tests count requests; the default `"diagnose"` mode may
+ * read the chat after a refusal, and has its own tests).
+ */
 export const participantCall = (
   kind: "add" | "remove",
   chatId: string,
@@ -78,8 +83,8 @@ export const participantCall = (
   LinqHttpClient
 > =>
   kind === "add"
-    ? addParticipant(chatId, { handle }, options)
-    : removeParticipant(chatId, { handle }, options)
+    ? addParticipant(chatId, { handle }, { rules: "server", ...options })
+    : removeParticipant(chatId, { handle }, { rules: "server", ...options })
 
 /** The journal entries of one route. */
 export const requestsTo = (

@@ -149,47 +149,56 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped("CrossServiceAddition: an RCS-only handle into the iMessage group, sent exactly once", () =>
-        Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
-          const error = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle: H.rcsOnly })))
-          expect(error).toMatchObject({
-            _tag: "CrossServiceAddition",
-            chatId: C.iMessageGroup,
-            handle: H.rcsOnly,
-            status: 400
+      it.scoped(
+        "CrossServiceAddition: an RCS-only handle into the iMessage group, sent once, confirmed from the chat and capability (diagnose)",
+        () =>
+          Effect.gen(function* () {
+            const { fake, sdk } = yield* start()
+            const error = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle: H.rcsOnly })))
+            expect(error).toMatchObject({
+              _tag: "CrossServiceAddition",
+              chatId: C.iMessageGroup,
+              handle: H.rcsOnly,
+              status: 400
+            })
+            // and the other way round: an iMessage/SMS handle cannot join the RCS group
+            const other = yield* Effect.flip(sdk(addParticipant(C.rcsGroup, { handle: H.iMessageCapable })))
+            expect(other._tag).toBe("CrossServiceAddition")
+            expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
+              ["add", { _tag: "Responded", status: 400 }],
+              ["getChat", { _tag: "Responded", status: 200 }],
+              ["checkImessage", { _tag: "Responded", status: 200 }],
+              ["add", { _tag: "Responded", status: 400 }],
+              ["getChat", { _tag: "Responded", status: 200 }],
+              ["checkRcs", { _tag: "Responded", status: 200 }]
+            ])
+            expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.rcsOnly)
+            expect(yield* fake.participants(C.rcsGroup)).not.toContain(H.iMessageCapable)
           })
-          // and the other way round: an iMessage/SMS handle cannot join the RCS group
-          const other = yield* Effect.flip(sdk(addParticipant(C.rcsGroup, { handle: H.iMessageCapable })))
-          expect(other._tag).toBe("CrossServiceAddition")
-          expect((yield* fake.journal).map((e) => e.outcome)).toEqual([
-            { _tag: "Responded", status: 400 },
-            { _tag: "Responded", status: 400 }
-          ])
-          expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.rcsOnly)
-          expect(yield* fake.participants(C.rcsGroup)).not.toContain(H.iMessageCapable)
-        })
-      )
-
-      it.scoped("TooFewParticipants: removing from the 3-member group, sent exactly once", () =>
-        Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
-          const error = yield* Effect.flip(sdk(removeParticipant(C.smallGroup, { handle: H.bob })))
-          expect(error).toMatchObject({
-            _tag: "TooFewParticipants",
-            chatId: C.smallGroup,
-            handle: H.bob,
-            status: 400
-          })
-          expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
-            ["remove", { _tag: "Responded", status: 400 }]
-          ])
-          expect(yield* fake.participants(C.smallGroup)).toEqual([H.alice, H.bob, H.erin])
-        })
       )
 
       it.scoped(
-        "ParticipantAlreadyInChat: a 409 that is a rule, not a conflict to retry, sent exactly once",
+        "TooFewParticipants: removing from the 3-member group, sent once, confirmed from the chat (diagnose)",
+        () =>
+          Effect.gen(function* () {
+            const { fake, sdk } = yield* start()
+            const error = yield* Effect.flip(sdk(removeParticipant(C.smallGroup, { handle: H.bob })))
+            expect(error).toMatchObject({
+              _tag: "TooFewParticipants",
+              chatId: C.smallGroup,
+              handle: H.bob,
+              status: 400
+            })
+            expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
+              ["remove", { _tag: "Responded", status: 400 }],
+              ["getChat", { _tag: "Responded", status: 200 }]
+            ])
+            expect(yield* fake.participants(C.smallGroup)).toEqual([H.alice, H.bob, H.erin])
+          })
+      )
+
+      it.scoped(
+        "ParticipantAlreadyInChat: a 409 that is a rule, not a conflict to retry, sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
             const { fake, sdk } = yield* start()
@@ -201,14 +210,15 @@ for (const transport of transports) {
               status: 409
             })
             expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
-              ["add", { _tag: "Responded", status: 409 }]
+              ["add", { _tag: "Responded", status: 409 }],
+              ["getChat", { _tag: "Responded", status: 200 }]
             ])
             expect(yield* fake.participants(C.iMessageGroup)).toEqual([H.alice, H.bob, H.carol, H.dave])
           })
       )
 
       it.scoped(
-        "ParticipantNotInChat: removing an outsider, and one removed earlier, each sent exactly once",
+        "ParticipantNotInChat: removing an outsider, and one removed earlier, each sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
             const { fake, sdk } = yield* start()
@@ -225,7 +235,9 @@ for (const transport of transports) {
             expect(removedEarlier).toMatchObject({ _tag: "ParticipantNotInChat", handle: H.erin })
             expect((yield* fake.journal).map((e) => [e.route, e.outcome])).toEqual([
               ["remove", { _tag: "Responded", status: 400 }],
-              ["remove", { _tag: "Responded", status: 400 }]
+              ["getChat", { _tag: "Responded", status: 200 }],
+              ["remove", { _tag: "Responded", status: 400 }],
+              ["getChat", { _tag: "Responded", status: 200 }]
             ])
             expect(yield* fake.participants(C.iMessageGroup)).toEqual([H.alice, H.bob, H.carol, H.dave])
           })

@@ -26,14 +26,20 @@ export type OperationResult = {
 }
 export type OperationError = AddParticipantError | RemoveParticipantError
 
-/** Runs `op` with plain string inputs, as a user would. */
+/**
+ * Runs `op` with plain string inputs, as a user would, in the `"server"` rule
+ * mode unless told otherwise: one call is one change request (the default
+ * `"diagnose"` mode may read the chat after a refusal; packages/client tests it).
+ */
 export const runOperation = (
   op: Operation,
   chatId: string,
   handle: string,
   options?: ParticipantRequestOptions
 ): Effect.Effect<OperationResult, OperationError, LinqHttpClient> =>
-  op === "add" ? addParticipant(chatId, { handle }, options) : removeParticipant(chatId, { handle }, options)
+  op === "add"
+    ? addParticipant(chatId, { handle }, { rules: "server", ...options })
+    : removeParticipant(chatId, { handle }, { rules: "server", ...options })
 
 // Every tag of the documented unions. A `Record` over the union's tags, so the
 // compiler notices when a tag is added to or removed from a union.

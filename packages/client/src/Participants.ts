@@ -7,24 +7,13 @@ import type {
   AddParticipantError,
   ChatId,
   Handle,
-  InputError,
-  LinqApiError,
-  LinqTransportError,
   ParticipantAddResponse as AddResponse,
   ParticipantRemoveResponse as RemoveResponse,
   RemoveParticipantError
 } from "@linq-effect/core"
-import {
-  ParticipantAddResponse,
-  ParticipantRemoveResponse,
-  parseChatId,
-  parseHandle
-} from "@linq-effect/core"
-import type { ErrorMapping } from "@linq-effect/http"
-import { LinqHttpClient } from "@linq-effect/http"
-import type { Duration, Option, Schema } from "effect"
-import { Effect } from "effect"
-import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
+import type { LinqHttpClient } from "@linq-effect/http"
+import type { Duration, Effect } from "effect"
+import * as internal from "./internal/change.js"
 
 /**
  * The API path of the participants of a chat.
@@ -32,10 +21,32 @@ import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
  * @since 0.1.0
  * @category constants
  */
-export const PARTICIPANTS_PATH = "/v3/chats/{chatId}/participants"
+export const PARTICIPANTS_PATH = internal.PARTICIPANTS_PATH
 
 /**
- * Per-call overrides of the client's settings.
+ * How a broken group-chat rule is told apart from other refusals:
+ *
+ * - `"server"`: from the answer alone. Its code first (1006 is a direct
+ *   message); its text only as a last resort, and never for 401, 403, 404,
+ *   429 or 5xx. No extra request; a rule Linq words in an unknown way comes
+ *   back as `InvalidRequest`.
+ * - `"diagnose"` (the default): send first, so success costs nothing extra.
+ *   When the answer is a 400/409/422 without a precise code, read the chat
+ *   (and the handle's capability when the group is iMessage or RCS) and
+ *   return the violation `GroupChatRules` finds there; if none, the original
+ *   error, untouched. One or two more requests, on such failures only.
+ * - `"preflight"`: read the chat (and capability) first and refuse locally,
+ *   sending no change, when a rule would break. One or two more requests on
+ *   every call; the only mode that catches a rule Linq checks only when it
+ *   applies the queued change (after answering 202).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type RuleMode = internal.RuleMode
+
+/**
+ * Per-call overrides of the client's settings, and the rule mode.
  *
  * @since 0.1.0
  * @category models
@@ -50,6 +61,8 @@ export interface ParticipantRequestOptions {
    * never replace `Authorization`.
    */
   readonly headers?: Readonly<Record<string, string>>
+  /** How rule violations are told (default `"diagnose"`): see {@link RuleMode}. */
+  readonly rules?: RuleMode
 }
 
 /**
@@ -63,52 +76,6 @@ export interface ParticipantInput {
   readonly handle: string | Handle
 }
 
-const validate = (chatId: string | ChatId, params: ParticipantInput) =>
-  Effect.flatMap(parseChatId(chatId), (id) =>
-    Effect.map(parseHandle(params?.handle), (handle) => ({ chatId: id, handle }))
-  )
-
-const overrides = (options: ParticipantRequestOptions | undefined) =>
-  options === undefined
-    ? {}
-    : {
-        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
-        ...(options.headers === undefined ? {} : { headers: options.headers })
-      }
-
-/**
- * One participant call: validate, then send through `LinqHttpClient` with the
- * operation's method, answer schema and rule recognition.
- */
-const participantCall =
-  <A, I, V extends { readonly _tag: string }>(
-    method: "POST" | "DELETE",
-    response: Schema.Schema<A, I, never>,
-    recognize: (chatId: string, handle: string) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
-  ) =>
-  (
-    chatId: string | ChatId,
-    params: ParticipantInput,
-    options: ParticipantRequestOptions | undefined
-  ): Effect.Effect<A, InputError | V | LinqApiError | LinqTransportError, LinqHttpClient> =>
-    Effect.flatMap(validate(chatId, params), ({ chatId, handle }) =>
-      Effect.flatMap(LinqHttpClient, (client) =>
-        client.execute({
-          method,
-          path: PARTICIPANTS_PATH,
-          params: { chatId },
-          body: { handle },
-          response,
-          recognize: recognize(chatId, handle),
-          ...overrides(options)
-        })
-      )
-    )
-
-const add = participantCall("POST", ParticipantAddResponse, recognizeAdd)
-const remove = participantCall("DELETE", ParticipantRemoveResponse, recognizeRemove)
-
 /**
  * Adds a participant to a group chat (`POST /v3/chats/{chatId}/participants`).
  *
@@ -116,17 +83,19 @@ const remove = participantCall("DELETE", ParticipantRemoveResponse, recognizeRem
  * id safe as a path segment: otherwise the effect fails with `InvalidHandle` /
  * `InvalidChatId` and sends nothing. Linq queues the addition: success
  * (`status: "accepted"`) means queued, not done. Group chats only (3 or more
- * participants); the handle must support the group's service.
+ * participants); the handle must support the group's service. How a broken
+ * rule is told is the `rules` option's choice ({@link RuleMode}).
  *
  * @example
  * ```ts
  * import { Effect } from "effect"
-import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
  * import { addParticipant } from "@linq-effect/client"
  *
- * const program = addParticipant("550e8400-e29b-41d4-a716-446655440000", {
- *   handle: "+12052499136"
- * }).pipe(
+ * const program = addParticipant(
+ *   "550e8400-e29b-41d4-a716-446655440000",
+ *   { handle: "+12052499136" },
+ *   { rules: "preflight" }
+ * ).pipe(
  *   Effect.tap((response) => Effect.log(`queued, trace ${response.trace_id}`)),
  *   Effect.catchTags({
  *     CrossServiceAddition: (e) => Effect.log(`cannot join: ${e.message}`),
@@ -142,19 +111,20 @@ export const addParticipant = (
   chatId: string | ChatId,
   params: ParticipantInput,
   options?: ParticipantRequestOptions
-): Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> => add(chatId, params, options)
+): Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> =>
+  internal.add(chatId, params?.handle, options)
 
 /**
  * Removes a participant from a group chat (`DELETE
  * /v3/chats/{chatId}/participants`, with a JSON body `{ handle }`).
  *
  * Inputs are validated as for {@link addParticipant}. Linq queues the
- * removal. Group chats only; 3 or more participants must remain.
+ * removal. Group chats only; 3 or more participants must remain. How a
+ * broken rule is told is the `rules` option's choice ({@link RuleMode}).
  *
  * @example
  * ```ts
  * import { Effect } from "effect"
-import { recognizeAdd, recognizeRemove } from "./internal/recognize.js"
  * import { removeParticipant } from "@linq-effect/client"
  *
  * const program = removeParticipant("550e8400-e29b-41d4-a716-446655440000", {
@@ -171,4 +141,5 @@ export const removeParticipant = (
   chatId: string | ChatId,
   params: ParticipantInput,
   options?: ParticipantRequestOptions
-): Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> => remove(chatId, params, options)
+): Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> =>
+  internal.remove(chatId, params?.handle, options)

@@ -68,6 +68,22 @@ const rows: ReadonlyArray<Row> = [
     attempts: 1
   },
   {
+    name: "403 with a rule's wording and no code stays PermissionDenied",
+    op: "add",
+    answer: env(403, { message: RULE_TEXTS.already }, "trace-403"),
+    tag: "PermissionDenied",
+    fields: { status: 403, message: RULE_TEXTS.already, traceId: "trace-403" },
+    attempts: 1
+  },
+  {
+    name: "403 'group chats only' (remove) stays PermissionDenied",
+    op: "remove",
+    answer: env(403, { message: "Access to group chats only for verified lines" }),
+    tag: "PermissionDenied",
+    fields: { status: 403, message: "Access to group chats only for verified lines" },
+    attempts: 1
+  },
+  {
     name: "404 → ChatNotFound",
     op: "add",
     answer: env(404, { code: 2001, message: "Chat not found" }, "trace-404"),
@@ -277,14 +293,18 @@ const rows: ReadonlyArray<Row> = [
   }
 ]
 
-/** Runs one operation to its end, moving the test clock through any retry waits. */
+/**
+ * Runs one operation to its end, moving the test clock through any retry
+ * waits. The table is what the answer alone says: the `"server"` rule mode
+ * (the other modes may read the chat after a failure; see rules.test.ts).
+ */
 const runToEnd = (op: "add" | "remove") =>
   Effect.gen(function* () {
     const recorder = yield* Recorder
     const call: Effect.Effect<unknown, AddParticipantError | RemoveParticipantError, LinqHttpClient> =
       op === "add"
-        ? addParticipant(CHAT_ID, { handle: HANDLE })
-        : removeParticipant(CHAT_ID, { handle: HANDLE })
+        ? addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
+        : removeParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
     const fiber = yield* Effect.fork(call)
     yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the call ending")
     return { exit: yield* Fiber.await(fiber), attempts: yield* recorder.count }

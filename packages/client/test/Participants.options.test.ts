@@ -118,10 +118,10 @@ describe("retries through the operations", () => {
     }).pipe(Effect.provide(linqLayer([busy, Answer.accepted()], { timeout: HOUR })))
   )
 
-  it.effect("409 'already in this chat' is final at once for an add", () =>
+  it.effect("409 'already in this chat' is final at once for an add (rules: server, no chat read)", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }))
+      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" }))
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("ParticipantAlreadyInChat")
       expect(yield* recorder.count).toBe(1)

@@ -392,3 +392,79 @@ export const LinqApiError = Schema.Union(
  * @category schemas
  */
 export const LinqTransportError = Schema.Union(ConnectionError, RequestTimeout, UnexpectedResponse)
+
+// ---------------------------------------------------------------------------
+// Group membership (getChat, checkCapability, syncParticipants)
+// ---------------------------------------------------------------------------
+
+/**
+ * A sync's changes were accepted but the chat did not show the wanted
+ * members before the wait ran out: Linq queues changes, and "accepted" is not
+ * "done". `missing` are handles that should be active and are not yet;
+ * `unexpected` are handles that should be gone and are still active. The
+ * message gives their counts, never the handles.
+ *
+ * @since 0.2.0
+ * @category membership errors
+ */
+export class MembershipPending extends Schema.TaggedError<MembershipPending>()("MembershipPending", {
+  chatId: Schema.String,
+  missing: Schema.Array(Schema.String),
+  unexpected: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`
+    return `Chat ${this.chatId} does not show the wanted members yet: ${count(this.missing.length, "participant")} still to join, ${count(this.unexpected.length, "participant")} still to leave; the changes were accepted and may still be applied`
+  }
+}
+
+/**
+ * Everything `getChat` can fail with.
+ *
+ * @since 0.2.0
+ * @category unions
+ */
+export type GetChatError = InvalidChatId | LinqApiError | LinqTransportError
+
+/**
+ * Everything `checkCapability` can fail with.
+ *
+ * @since 0.2.0
+ * @category unions
+ */
+export type CheckCapabilityError = InvalidHandle | LinqApiError | LinqTransportError
+
+/**
+ * Everything `syncParticipants` can fail with: bad input, a plan the rules
+ * refuse before anything is sent, the chat read failing, or (with `wait`)
+ * changes still pending. A single change failing is an outcome, not a failure.
+ *
+ * @since 0.2.0
+ * @category unions
+ */
+export type SyncParticipantsError =
+  | InputError
+  | NotAGroupChat
+  | TooFewParticipants
+  | CrossServiceAddition
+  | MembershipPending
+  | LinqApiError
+  | LinqTransportError
+
+/**
+ * The schema of {@link SyncParticipantsError}, for decoding errors that
+ * crossed a process boundary.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const SyncParticipantsError = Schema.Union(
+  InvalidHandle,
+  InvalidChatId,
+  NotAGroupChat,
+  TooFewParticipants,
+  CrossServiceAddition,
+  MembershipPending,
+  LinqApiError,
+  LinqTransportError
+)

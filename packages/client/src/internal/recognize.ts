@@ -1,19 +1,15 @@
 /**
- * Which group-chat rule an error answer reports, for the participant
- * operations.
+ * Which group-chat rule an error answer reports, from the answer alone (the
+ * `"server"` rule mode, and the first look of the others).
  *
- * Linq does not document which code or message it answers each rule
- * violation with, so they are recognised from what the answer carries:
- * code 1006 (`cannot_update_dm`) or a message about direct messages / "group
- * chats only" is `NotAGroupChat`; messages about the same or another
- * messaging service, or "create a new chat", are `CrossServiceAddition`;
- * "at least 3 participants" and the like are `TooFewParticipants`; "already
- * in/a participant/a member" is `ParticipantAlreadyInChat`; "not in the chat /
- * not a participant/member" is `ParticipantNotInChat`. Only 400, 403, 409 and
- * 422 answers are looked at, and only the violations an operation can meet
- * (an add never becomes `ParticipantNotInChat`). Anything unrecognised stays
- * the status's error (usually `InvalidRequest`) with the server's message
- * intact.
+ * Linq documents one code for a rule violation, 1006 (`cannot_update_dm`):
+ * it is `NotAGroupChat`. Other documented codes (1001–1004, 1007, 2xxx…)
+ * mean what they say, and their text is never read. Only when an answer has
+ * no code, 1005 (`invalid_parameter`) or an undocumented one is its text read,
+ * as a last resort, and only on 400, 409 and 422: a 401, 403, 404, 429 or
+ * 5xx keeps its status's error whatever its text says (an authorization
+ * refusal stays `PermissionDenied`). An operation only ever gets the
+ * violations it can meet (an add is never `ParticipantNotInChat`).
  */
 import type { AddRuleViolation, RemoveRuleViolation } from "@linq-effect/core"
 import {
@@ -26,62 +22,61 @@ import {
 } from "@linq-effect/core"
 import type { ErrorMapping } from "@linq-effect/http"
 import { Option, Schema } from "effect"
+import type { ViolationKind } from "./wording.js"
+import { patterns } from "./wording.js"
+
+export type { ViolationKind } from "./wording.js"
 
 type ApiAnswer = ErrorMapping.ApiAnswer
 
-/**
- * The group-chat rule a server's answer reports, if it reports one.
+/** The statuses whose text may be read. */
+const TEXT_STATUSES = new Set([400, 409, 422])
 
- */
-export type ViolationKind =
-  | "NotAGroupChat"
-  | "CrossServiceAddition"
-  | "TooFewParticipants"
-  | "ParticipantAlreadyInChat"
-  | "ParticipantNotInChat"
-
-const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
-  ["ParticipantAlreadyInChat", /\balready (?:a |an )?(?:participant|member|in)\b/i],
-  [
-    "ParticipantNotInChat",
-    /\bnot (?:a |an )?(?:participant|member)\b|\bnot (?:in|part of) (?:this|the) (?:chat|group)\b/i
-  ],
-  [
-    "CrossServiceAddition",
-    /cross[- ]service|(?:does not|doesn't|not) support (?:the )?(?:chat'?s |group'?s |same )?(?:messaging )?service|same (?:messaging )?service|create a new chat/i
-  ],
-  [
-    "TooFewParticipants",
-    /(?:at least|minimum of|fewer than|less than) (?:3|three)\b|too few participants|\b3\+ participants/i
-  ],
-  ["NotAGroupChat", /direct message|\bDMs?\b|not a group|group chats? only|only (?:for |in )?group chats?/i]
-]
-
-const RULE_STATUSES = new Set([400, 403, 409, 422])
 /** `cannot_update_dm`: the one documented code that is a rule violation. */
-const CANNOT_UPDATE_DM = 1006
+export const CANNOT_UPDATE_DM = 1006
+
+/** `invalid_parameter`: documented, but says nothing about which parameter or rule. */
+const INVALID_PARAMETER = 1005
+
+/** Linq's documented codes (1xxx–5xxx known ones); any of these but 1005 and 1006 is precise about something else. */
+const isDocumentedCode = (code: number): boolean =>
+  (code >= 1001 && code <= 1007) ||
+  (code >= 2001 && code <= 2008) ||
+  (code >= 3001 && code <= 3007) ||
+  (code >= 4001 && code <= 4004) ||
+  (code >= 5001 && code <= 5006)
 
 /**
- * Which group-chat rule an answer reports, among `allowed`.
-
+ * Whether an answer's code already says precisely what went wrong (so that
+ * neither its text nor the chat's state is consulted).
  */
+export const isPreciseCode = (code: number | undefined): boolean =>
+  code !== undefined && code !== INVALID_PARAMETER && isDocumentedCode(code)
+
+/** Which rule an answer reports, among `allowed`: codes first, text last, never for other statuses. */
 export const recognize = (
-  answer: ApiAnswer,
+  answer: Pick<ApiAnswer, "status" | "message" | "code">,
   allowed: ReadonlySet<ViolationKind>
 ): Option.Option<ViolationKind> => {
-  if (!RULE_STATUSES.has(answer.status)) return Option.none()
-  if (answer.code === CANNOT_UPDATE_DM && allowed.has("NotAGroupChat")) return Option.some("NotAGroupChat")
+  if (!TEXT_STATUSES.has(answer.status)) return Option.none()
+  if (answer.code === CANNOT_UPDATE_DM) {
+    return allowed.has("NotAGroupChat") ? Option.some("NotAGroupChat") : Option.none()
+  }
+  if (isPreciseCode(answer.code)) return Option.none()
   for (const [kind, pattern] of patterns) {
     if (allowed.has(kind) && pattern.test(answer.message)) return Option.some(kind)
   }
   return Option.none()
 }
 
-const serverFields = (answer: ApiAnswer) => ({
+/** The server's status, code and trace id, as rule violations carry them. */
+export const serverFields = (answer: Pick<ApiAnswer, "status" | "code" | "traceId">) => ({
   status: answer.status,
   ...(answer.code === undefined ? {} : { code: answer.code }),
   ...(answer.traceId === undefined ? {} : { traceId: answer.traceId })
 })
+
+const isServiceType = Schema.is(ServiceType)
 
 /** The one service a message names, if it names exactly one (the group's, in a cross-service refusal). */
 const mentionedService = (message: string): ServiceType | undefined => {
@@ -89,8 +84,6 @@ const mentionedService = (message: string): ServiceType | undefined => {
   const [only] = named
   return named.size === 1 && isServiceType(only) ? only : undefined
 }
-
-const isServiceType = Schema.is(ServiceType)
 
 const ADD_KINDS: ReadonlySet<ViolationKind> = new Set([
   "NotAGroupChat",
@@ -104,10 +97,7 @@ const REMOVE_KINDS: ReadonlySet<ViolationKind> = new Set([
   "ParticipantNotInChat"
 ])
 
-/**
- * Recognises the rule violations of adding `handle` to `chatId`.
-
- */
+/** Recognises the rule violations of adding `handle` to `chatId` in an answer. */
 export const recognizeAdd =
   (chatId: string, handle: string) =>
   (answer: ApiAnswer): Option.Option<AddRuleViolation> =>
@@ -127,10 +117,7 @@ export const recognizeAdd =
       }
     })
 
-/**
- * Recognises the rule violations of removing `handle` from `chatId`.
-
- */
+/** Recognises the rule violations of removing `handle` from `chatId` in an answer. */
 export const recognizeRemove =
   (chatId: string, handle: string) =>
   (answer: ApiAnswer): Option.Option<RemoveRuleViolation> =>

@@ -1,0 +1,135 @@
+/**
+ * Bringing a chat's members to a wanted set, without breaking a group-chat
+ * rule on the way.
+ *
+ * @since 0.2.0
+ */
+import type {
+  AddParticipantError,
+  ChatId,
+  Handle,
+  ParticipantAddResponse,
+  ParticipantRemoveResponse,
+  RemoveParticipantError,
+  SyncParticipantsError
+} from "@linq-effect/core"
+import type { LinqHttpClient } from "@linq-effect/http"
+import type { Duration, Effect } from "effect"
+import type { ParticipantOutcome } from "./Batch.js"
+import type { RequestOptions } from "./Chats.js"
+import * as internal from "./internal/sync.js"
+
+/**
+ * Who joins (`add`), who leaves (`remove`) and who stays (`keep`, the chat's
+ * own number included): from the chat's active members to the wanted set.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncPlan {
+  readonly add: ReadonlyArray<Handle>
+  readonly remove: ReadonlyArray<string>
+  readonly keep: ReadonlyArray<string>
+}
+
+/**
+ * One change a sync sent (or held back), and its outcome. `done` is true on
+ * success, and also when the answer says it was already so (an add answered
+ * `ParticipantAlreadyInChat`, a removal `ParticipantNotInChat`: a retried
+ * call can see either).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncStep<A, E> extends ParticipantOutcome<A, E> {
+  readonly done: boolean
+}
+
+/**
+ * What a sync did: the plan, and every step's outcome (adds, then removals).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncResult {
+  readonly chatId: ChatId
+  readonly plan: SyncPlan
+  /** The plan only: nothing was sent. */
+  readonly dryRun: boolean
+  readonly added: ReadonlyArray<SyncStep<ParticipantAddResponse, AddParticipantError>>
+  /**
+   * Removals, in plan order. One that would have taken the group below 3
+   * (because an add failed) is not sent: its outcome is `TooFewParticipants`.
+   */
+  readonly removed: ReadonlyArray<SyncStep<ParticipantRemoveResponse, RemoveParticipantError>>
+  /** Every step is done (false for a dry run). */
+  readonly complete: boolean
+  /** With `wait`: the chat was seen showing the wanted members. */
+  readonly confirmed: boolean
+}
+
+/**
+ * A sync's options: the per-call options of its requests (timeout, retries, headers), a dry run, a wait and a concurrency.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncOptions extends RequestOptions {
+  /** Plan, check and return the plan, sending no change. */
+  readonly dryRun?: boolean
+  /**
+   * Wait up to this long for the chat to show the changes (Linq queues them):
+   * the chat is read after 250 ms, then at doubling intervals of at most 5 s,
+   * a last time at the deadline. With a wait, removals go out only once the
+   * newcomers show. Fails with `MembershipPending` if time runs out.
+   */
+  readonly wait?: Duration.DurationInput
+  /** Changes (and capability checks) in flight at most (default 4). */
+  readonly concurrency?: number
+}
+
+/**
+ * Brings `chatId`'s active members to `desired`. The chat's own number
+ * (`is_me`) is always kept and never counted as a request.
+ *
+ * 1. Validates the chat id and every handle (`InvalidChatId`,
+ *    `InvalidHandle`: nothing sent), reads the chat and plans `{ add, remove,
+ *    keep }`.
+ * 2. Refuses, sending no change, a plan that cannot succeed: a direct message
+ *    (`NotAGroupChat`), fewer than 3 members to add to or at the end
+ *    (`TooFewParticipants`), a newcomer that cannot use the group's iMessage
+ *    or RCS (`CrossServiceAddition`, one capability check per newcomer).
+ * 3. Adds, then removes (never more removals than keep 3 members, counting
+ *    only adds that went through), each change in the `"diagnose"` rule mode.
+ *    A change that fails is a step's outcome, not a failure of the sync; a
+ *    chat that changed under the sync gives the outcome the rules give.
+ * 4. With `wait`, reads the chat until it shows the wanted members
+ *    (`MembershipPending` if it does not in time).
+ *
+ * Run again after success, it sends no change. `dryRun: true` stops after
+ * step 2.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { syncParticipants } from "@linq-effect/client"
+ *
+ * const chatId = "550e8400-e29b-41d4-a716-446655440000"
+ * const desired = ["+12052499136", "+12223334444", "ana@example.com"]
+ *
+ * const program = Effect.gen(function* () {
+ *   const preview = yield* syncParticipants(chatId, desired, { dryRun: true })
+ *   yield* Effect.log(`would add ${preview.plan.add.length}, remove ${preview.plan.remove.length}`)
+ *   const applied = yield* syncParticipants(chatId, desired, { wait: "30 seconds" })
+ *   yield* Effect.log(applied.complete ? "in sync" : "some changes failed")
+ * }).pipe(Effect.catchTag("MembershipPending", (e) => Effect.log(`still pending: ${e.message}`)))
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const syncParticipants = (
+  chatId: string | ChatId,
+  desired: Iterable<string | Handle>,
+  options?: SyncOptions
+): Effect.Effect<SyncResult, SyncParticipantsError, LinqHttpClient> => internal.sync(chatId, desired, options)

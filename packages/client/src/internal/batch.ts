@@ -1,0 +1,83 @@
+/**
+ * Many changes to one chat: every handle validated first, duplicates sent
+ * once, bounded concurrency, one outcome per input handle in input order.
+ */
+import type { ChatId, Handle, InvalidChatId, InvalidHandle } from "@linq-effect/core"
+import { parseChatId, parseHandle } from "@linq-effect/core"
+import type { LinqHttpClient } from "@linq-effect/http"
+import { Effect, Either } from "effect"
+import type { ChangeOptions } from "./change.js"
+import { metered } from "./metrics.js"
+
+/** How many changes a batch or a sync has in flight at most, unless told. */
+export const DEFAULT_CONCURRENCY = 4
+
+/** One input handle and what became of it. */
+export interface Outcome<A, E> {
+  readonly handle: string
+  readonly result: Either.Either<A, E>
+}
+
+/** A batch's options: a change's, and how many at once. */
+export interface BatchOptions extends ChangeOptions {
+  readonly concurrency?: number
+}
+
+/** A usable concurrency: a whole number of at least 1, else the default. */
+export const concurrencyOf = (n: number | undefined): number =>
+  n !== undefined && Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_CONCURRENCY
+
+/** Handles that name the same participant share this key: emails lower-cased. */
+export const handleKey = (handle: string): string => (handle.includes("@") ? handle.toLowerCase() : handle)
+
+/** A change's options without the batch's own. */
+export const changeOptions = (options: BatchOptions | undefined): ChangeOptions => {
+  if (options === undefined) return {}
+  const { concurrency: _, ...rest } = options
+  return rest
+}
+
+/**
+ * Runs `change` for every distinct valid handle (at most `concurrency` at
+ * once) and answers one outcome per input, in input order. Only an invalid
+ * chat id fails the whole.
+ */
+export const batch =
+  <A, E>(
+    operation: string,
+    change: (chatId: ChatId, handle: Handle, options: ChangeOptions) => Effect.Effect<A, E, LinqHttpClient>
+  ) =>
+  (
+    chatId: string | ChatId,
+    handles: Iterable<string | Handle>,
+    options?: BatchOptions
+  ): Effect.Effect<ReadonlyArray<Outcome<A, E | InvalidHandle>>, InvalidChatId, LinqHttpClient> =>
+    metered(operation)(
+      Effect.flatMap(parseChatId(chatId), (id) =>
+        Effect.gen(function* () {
+          const inputs = Array.from(handles, (h) => h)
+          const parsed = yield* Effect.forEach(inputs, (h) => Effect.either(parseHandle(h)))
+          // One call per participant, in the order first seen.
+          const calls = new Map<string, Handle>()
+          for (const p of parsed)
+            if (Either.isRight(p) && !calls.has(handleKey(p.right))) calls.set(handleKey(p.right), p.right)
+          const perCall = changeOptions(options)
+          const results = yield* Effect.forEach(
+            calls.values(),
+            (handle) =>
+              Effect.map(Effect.either(change(id, handle, perCall)), (r) => [handleKey(handle), r] as const),
+            { concurrency: concurrencyOf(options?.concurrency) }
+          )
+          const byKey = new Map(results)
+          return yield* Effect.forEach(parsed, (p, i) => {
+            const handle = String(inputs[i])
+            if (Either.isLeft(p))
+              return Effect.succeed<Outcome<A, E | InvalidHandle>>({ handle, result: Either.left(p.left) })
+            const result = byKey.get(handleKey(p.right))
+            return result === undefined
+              ? Effect.dieMessage("batch: a valid handle was not sent (a bug in @linq-effect/client)")
+              : Effect.succeed<Outcome<A, E | InvalidHandle>>({ handle, result })
+          })
+        })
+      )
+    )

@@ -1,0 +1,33 @@
+/**
+ * Per-call options of every operation, and what of them goes into a
+ * `LinqRequest`.
+ */
+import type { Duration } from "effect"
+
+/**
+ * The per-call overrides every operation takes.
+ */
+export interface CallOptions {
+  readonly timeout?: Duration.DurationInput
+  readonly maxRetries?: number
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/**
+ * The overrides set in `options`, as `LinqRequest` fields (`LinqHttpClient`
+ * keeps `Authorization` its own whatever `headers` says).
+ */
+export const requestOverrides = (options: CallOptions | undefined) =>
+  options === undefined
+    ? {}
+    : {
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
+        ...(options.headers === undefined ? {} : { headers: options.headers })
+      }
+
+/**
+ * Only the per-call overrides of `options` (a batch's or a sync's options
+ * carry more), for the calls it makes.
+ */
+export const callOptions = (options: CallOptions | undefined): CallOptions => requestOverrides(options)

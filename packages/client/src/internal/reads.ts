@@ -1,0 +1,72 @@
+/**
+ * The two reads the membership operations are built on: a chat, and whether
+ * a handle can use a service. Each is one metered call.
+ */
+import type { Chat as ChatT, ChatId, CheckCapabilityError, GetChatError, Handle } from "@linq-effect/core"
+import { Chat, parseChatId, parseHandle } from "@linq-effect/core"
+import { LinqHttpClient } from "@linq-effect/http"
+import { Effect, Schema } from "effect"
+import { metered } from "./metrics.js"
+import type { CallOptions } from "./options.js"
+import { requestOverrides } from "./options.js"
+
+/** `GET` path of a chat. */
+export const CHAT_PATH = "/v3/chats/{chatId}"
+
+/** The services a capability can be checked for, and their paths. */
+export const CAPABILITY_PATHS = {
+  iMessage: "/v3/capability/check_imessage",
+  RCS: "/v3/capability/check_rcs"
+} as const
+
+/** A service a handle's capability can be checked for. */
+export type CapabilityService = keyof typeof CAPABILITY_PATHS
+
+/** The capability answer: `{ address, available }` (other fields ignored). */
+const CapabilityResponse = Schema.Struct({
+  address: Schema.optional(Schema.String),
+  available: Schema.Boolean
+})
+
+/** Reads a chat; `GetChatError` on bad input or a failed call. */
+export const getChat = (
+  chatId: string | ChatId,
+  options?: CallOptions
+): Effect.Effect<ChatT, GetChatError, LinqHttpClient> =>
+  metered("getChat")(
+    Effect.flatMap(parseChatId(chatId), (id) =>
+      Effect.flatMap(LinqHttpClient, (client) =>
+        client.execute({
+          method: "GET",
+          path: CHAT_PATH,
+          params: { chatId: id },
+          response: Chat,
+          ...requestOverrides(options)
+        })
+      )
+    )
+  )
+
+/** Whether `handle` can use `service`; `CheckCapabilityError` on bad input or a failed call. */
+export const checkCapability = (
+  handle: string | Handle,
+  service: CapabilityService,
+  options?: CallOptions
+): Effect.Effect<boolean, CheckCapabilityError, LinqHttpClient> =>
+  metered("checkCapability")(
+    Effect.flatMap(parseHandle(handle), (address) =>
+      !Object.hasOwn(CAPABILITY_PATHS, service)
+        ? Effect.dieMessage(
+            `checkCapability: the service must be "iMessage" or "RCS", got ${String(service)}`
+          )
+        : Effect.flatMap(LinqHttpClient, (client) =>
+            client.execute({
+              method: "POST",
+              path: CAPABILITY_PATHS[service],
+              body: { address },
+              response: CapabilityResponse,
+              ...requestOverrides(options)
+            })
+          )
+    ).pipe(Effect.map((answer) => answer.available))
+  )

@@ -1,0 +1,84 @@
+/**
+ * Type-level tests of the membership operations (checked by `pnpm check`):
+ * each one's channels are exactly the documented ones.
+ */
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import type {
+  AddParticipantError,
+  Chat,
+  CheckCapabilityError,
+  GetChatError,
+  InvalidChatId,
+  InvalidHandle,
+  ParticipantAddResponse,
+  ParticipantRemoveResponse,
+  RemoveParticipantError,
+  SyncParticipantsError
+} from "@linq-effect/core"
+import type { LinqHttpClient } from "@linq-effect/http"
+import type { Effect, Either } from "effect"
+import type { SyncResult } from "../src/index.js"
+import {
+  addParticipants,
+  checkCapability,
+  getChat,
+  type removeParticipants,
+  syncParticipants
+} from "../src/index.js"
+
+describe("membership operation types", () => {
+  it("getChat: Chat, GetChatError", () => {
+    expectTypeOf(getChat).returns.toEqualTypeOf<Effect.Effect<Chat, GetChatError, LinqHttpClient>>()
+    expectTypeOf<GetChatError["_tag"]>().toMatchTypeOf<string>()
+    expectTypeOf<Extract<GetChatError, InvalidHandle>>().toBeNever()
+    expect(typeof getChat).toBe("function")
+  })
+
+  it("checkCapability: boolean, CheckCapabilityError; services iMessage and RCS only", () => {
+    expectTypeOf(checkCapability).returns.toEqualTypeOf<
+      Effect.Effect<boolean, CheckCapabilityError, LinqHttpClient>
+    >()
+    expectTypeOf(checkCapability).parameter(1).toEqualTypeOf<"iMessage" | "RCS">()
+  })
+
+  it("batches: outcomes with the single call's Either; only InvalidChatId fails the batch", () => {
+    expectTypeOf(addParticipants).returns.toEqualTypeOf<
+      Effect.Effect<
+        ReadonlyArray<{
+          readonly handle: string
+          readonly result: Either.Either<ParticipantAddResponse, AddParticipantError>
+        }>,
+        InvalidChatId,
+        LinqHttpClient
+      >
+    >()
+    expectTypeOf<Effect.Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<InvalidChatId>()
+    expectTypeOf<
+      Effect.Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]
+    >().toEqualTypeOf<Either.Either<ParticipantRemoveResponse, RemoveParticipantError>>()
+  })
+
+  it("syncParticipants: SyncResult, SyncParticipantsError", () => {
+    expectTypeOf(syncParticipants).returns.toEqualTypeOf<
+      Effect.Effect<SyncResult, SyncParticipantsError, LinqHttpClient>
+    >()
+    expectTypeOf<SyncParticipantsError["_tag"]>().toEqualTypeOf<
+      | "InvalidHandle"
+      | "InvalidChatId"
+      | "NotAGroupChat"
+      | "TooFewParticipants"
+      | "CrossServiceAddition"
+      | "MembershipPending"
+      | "Unauthorized"
+      | "PermissionDenied"
+      | "ChatNotFound"
+      | "RateLimited"
+      | "InvalidRequest"
+      | "ServerError"
+      | "ApiError"
+      | "ConnectionError"
+      | "RequestTimeout"
+      | "UnexpectedResponse"
+    >()
+  })
+})

@@ -1,0 +1,391 @@
+/**
+ * The three rule modes of addParticipant / removeParticipant: which error a
+ * broken rule comes back as, whatever Linq's wording, and how many requests
+ * each mode costs.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
+import type { ErrorMapping, LinqHttpClient } from "@linq-effect/http"
+import { Effect, Option } from "effect"
+import type { Answer as AnswerT } from "../../http/test/RecordingHttpClient.js"
+import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
+import { CHAT_ID, linqLayer } from "../../http/test/testkit.js"
+import { recognizeAdd, recognizeRemove } from "../src/internal/recognize.js"
+import type { RuleMode } from "../src/index.js"
+import { addParticipant, removeParticipant } from "../src/index.js"
+import type { Route, Routes } from "./membership.js"
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  capability,
+  chatBody,
+  DAVE,
+  group,
+  ME,
+  removed,
+  routes,
+  routesSent
+} from "./membership.js"
+
+/** Several ways Linq might word each rule, and texts that say nothing. */
+const PHRASINGS = {
+  ParticipantAlreadyInChat: [
+    "Participant is already in this chat",
+    "Handle already exists in chat",
+    "User is already a member of this group",
+    "Duplicate participant"
+  ],
+  ParticipantNotInChat: [
+    "Participant is not in this chat",
+    "Handle not found in chat",
+    "User is not a member of this group",
+    "No such participant"
+  ],
+  TooFewParticipants: [
+    "Group chats must have at least 3 participants",
+    "A group chat requires a minimum of three participants",
+    "Cannot remove participant: group would have fewer than 3 members",
+    "Too few participants"
+  ],
+  NotAGroupChat: [
+    "Cannot add or remove participants in a direct message",
+    "This operation is only supported for group chats",
+    "Chat is not a group",
+    "Cannot modify a 1:1 chat"
+  ],
+  CrossServiceAddition: [
+    "Participant does not support the chat's messaging service (iMessage)",
+    "Handle is not reachable on iMessage",
+    "Cross-service additions are not allowed",
+    "Recipient does not support RCS; create a new chat instead"
+  ]
+} as const
+/** Texts that name no rule (the diagnose mode must find the rule from the chat). */
+const USELESS = ["Bad request", "Invalid parameter", "Operation not permitted for this conversation", ""]
+
+const tagOf = (o: Option.Option<{ readonly _tag: string }>) =>
+  Option.getOrUndefined(Option.map(o, (v) => v._tag))
+const answer = (status: number, message: string, code?: number): ErrorMapping.ApiAnswer => ({
+  status,
+  message,
+  ...(code === undefined ? {} : { code })
+})
+
+describe("server mode: the answer alone", () => {
+  const add = recognizeAdd(CHAT_ID, ALICE)
+  const remove = recognizeRemove(CHAT_ID, ALICE)
+  const addKinds = ["ParticipantAlreadyInChat", "TooFewParticipants", "NotAGroupChat", "CrossServiceAddition"]
+  const removeKinds = ["ParticipantNotInChat", "TooFewParticipants", "NotAGroupChat"]
+
+  for (const [kind, texts] of Object.entries(PHRASINGS)) {
+    it.each(texts)(`${kind}: %s`, (text) => {
+      for (const code of [undefined, 1005, 4242]) {
+        for (const status of [400, 409, 422]) {
+          const a = answer(status, text, code)
+          expect(tagOf(add(a)), `add ${status} ${code}`).toBe(addKinds.includes(kind) ? kind : undefined)
+          expect(tagOf(remove(a)), `remove ${status} ${code}`).toBe(
+            removeKinds.includes(kind) ? kind : undefined
+          )
+        }
+      }
+    })
+  }
+
+  it.each(USELESS)("a text naming no rule (%j) is no violation", (text) => {
+    expect(tagOf(add(answer(400, text, 1005)))).toBeUndefined()
+    expect(tagOf(remove(answer(422, text)))).toBeUndefined()
+  })
+
+  it("codes first: 1006 is NotAGroupChat whatever the text; another documented code is never read as a rule", () => {
+    expect(tagOf(add(answer(400, "Bad request", 1006)))).toBe("NotAGroupChat")
+    expect(tagOf(remove(answer(400, "", 1006)))).toBe("NotAGroupChat")
+    for (const code of [1001, 1002, 1003, 1004, 2005]) {
+      expect(tagOf(add(answer(400, PHRASINGS.ParticipantAlreadyInChat[0], code))), `${code}`).toBeUndefined()
+    }
+  })
+
+  it("never for 401, 403, 404, 429 or 5xx, whatever the text or code", () => {
+    for (const status of [401, 403, 404, 429, 500, 502, 503]) {
+      for (const texts of Object.values(PHRASINGS)) {
+        for (const text of texts) {
+          expect(tagOf(add(answer(status, text))), `${status} ${text}`).toBeUndefined()
+          expect(tagOf(remove(answer(status, text, 1006))), `${status} ${text}`).toBeUndefined()
+        }
+      }
+    }
+  })
+})
+
+/** Runs one change and returns its error (or undefined) and the routes it sent. */
+const run = (op: "add" | "remove", rules: RuleMode | undefined, handle = ALICE) =>
+  Effect.gen(function* () {
+    const options = rules === undefined ? undefined : { rules }
+    const call: Effect.Effect<unknown, AddParticipantError | RemoveParticipantError, LinqHttpClient> =
+      op === "add"
+        ? addParticipant(CHAT_ID, { handle }, options)
+        : removeParticipant(CHAT_ID, { handle }, options)
+    const exit = yield* Effect.either(call)
+    const sent = routesSent(yield* (yield* Recorder).requests)
+    return { error: exit._tag === "Left" ? exit.left : undefined, sent }
+  })
+
+const vague = (message: string, status = 400, code: number | undefined = 1005): AnswerT =>
+  Answer.envelope(status, code === undefined ? { message } : { code, message }, "trace-v")
+
+const layer = (table: Routes) => linqLayer(routes(table), { maxRetries: 0 })
+
+interface Case {
+  readonly name: string
+  readonly op: "add" | "remove"
+  readonly chat: ReturnType<typeof chatBody>
+  readonly available?: boolean
+  readonly tag: string
+  /** The requests diagnose sends after the failed change. */
+  readonly reads: ReadonlyArray<Route>
+}
+
+const cases: ReadonlyArray<Case> = [
+  {
+    name: "already in",
+    op: "add",
+    chat: group([ALICE, BOB]),
+    tag: "ParticipantAlreadyInChat",
+    reads: ["chat"]
+  },
+  { name: "too few to add to", op: "add", chat: group([BOB]), tag: "TooFewParticipants", reads: ["chat"] },
+  {
+    name: "a direct message (add)",
+    op: "add",
+    chat: chatBody([{ handle: ME, isMe: true }, BOB], { isGroup: false }),
+    tag: "NotAGroupChat",
+    reads: ["chat"]
+  },
+  {
+    name: "cross-service (iMessage group, no iMessage)",
+    op: "add",
+    chat: group([BOB, CAROL]),
+    available: false,
+    tag: "CrossServiceAddition",
+    reads: ["chat", "imessage"]
+  },
+  {
+    name: "cross-service (RCS group, no RCS)",
+    op: "add",
+    chat: group([BOB, CAROL], "RCS"),
+    available: false,
+    tag: "CrossServiceAddition",
+    reads: ["chat", "rcs"]
+  },
+  { name: "not in", op: "remove", chat: group([BOB, CAROL]), tag: "ParticipantNotInChat", reads: ["chat"] },
+  {
+    name: "too few after",
+    op: "remove",
+    chat: group([ALICE, BOB]),
+    tag: "TooFewParticipants",
+    reads: ["chat"]
+  },
+  {
+    name: "a direct message (remove)",
+    op: "remove",
+    chat: chatBody([{ handle: ME, isMe: true }, ALICE], { isGroup: false }),
+    tag: "NotAGroupChat",
+    reads: ["chat"]
+  }
+]
+
+describe("diagnose mode (the default): a vague refusal explained from the chat's state", () => {
+  for (const c of cases) {
+    const texts = [...USELESS, ...(PHRASINGS[c.tag as keyof typeof PHRASINGS] ?? [])]
+    it.effect.each(texts)(`${c.name}: answered %j`, (text) =>
+      Effect.gen(function* () {
+        const { error, sent } = yield* run(c.op, undefined)
+        expect(error?._tag).toBe(c.tag)
+        // The answer it explains travels with it.
+        expect(error).toMatchObject({ chatId: CHAT_ID, status: 400, code: 1005, traceId: "trace-v" })
+        expect(sent).toEqual([c.op, ...c.reads])
+      }).pipe(
+        Effect.provide(
+          layer({
+            add: [vague(text)],
+            remove: [vague(text)],
+            chat: [Answer.json(200, c.chat)],
+            imessage: capability(c.available ?? true),
+            rcs: capability(c.available ?? true)
+          })
+        )
+      )
+    )
+  }
+
+  it.effect("success costs nothing extra", () =>
+    Effect.gen(function* () {
+      expect((yield* run("add", undefined)).sent).toEqual(["add"])
+      expect((yield* run("remove", undefined)).sent).toEqual(["add", "remove"])
+    }).pipe(Effect.provide(layer({ add: [Answer.accepted()], remove: [removed()] })))
+  )
+
+  it.effect("no violation in the chat: the original error, untouched", () =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("add", "diagnose")
+      expect(error).toMatchObject({ _tag: "InvalidRequest", status: 400, code: 1005, message: "Bad request" })
+      expect(sent).toEqual(["add", "chat", "imessage"])
+    }).pipe(
+      Effect.provide(
+        layer({
+          add: [vague("Bad request")],
+          chat: [Answer.json(200, group([BOB, CAROL]))],
+          imessage: capability(true)
+        })
+      )
+    )
+  )
+
+  it.effect("a text the chat does not bear out stays what the text said; one it contradicts gives way", () =>
+    Effect.gen(function* () {
+      // "already in", but the chat does not show the handle (an earlier add still queued): the text stands.
+      const first = yield* run("add", "diagnose")
+      expect(first.error?._tag).toBe("ParticipantAlreadyInChat")
+      // "already in", but the chat has too few members: the state's answer.
+      const second = yield* run("add", "diagnose")
+      expect(second.error?._tag).toBe("TooFewParticipants")
+    }).pipe(
+      Effect.provide(
+        layer({
+          add: [vague(PHRASINGS.ParticipantAlreadyInChat[0])],
+          chat: [Answer.json(200, group([BOB, CAROL])), Answer.json(200, group([BOB]))],
+          imessage: capability(true)
+        })
+      )
+    )
+  )
+
+  it.effect("the chat cannot be read: the original error", () =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("remove", "diagnose")
+      expect(error).toMatchObject({ _tag: "InvalidRequest", message: "Bad request" })
+      expect(sent).toEqual(["remove", "chat"])
+    }).pipe(
+      Effect.provide(
+        layer({
+          remove: [vague("Bad request")],
+          chat: [Answer.envelope(500, { code: 3001, message: "boom" })]
+        })
+      )
+    )
+  )
+
+  it.effect.each([
+    [
+      "403 with a rule's wording",
+      vague(PHRASINGS.ParticipantAlreadyInChat[0], 403, undefined),
+      "PermissionDenied"
+    ],
+    ["401", vague("Unauthorized", 401, 2004), "Unauthorized"],
+    ["404", vague("Chat not found", 404, 2001), "ChatNotFound"],
+    ["429", vague("Too few participants", 429, 1007), "RateLimited"],
+    ["500", vague("Too few participants", 500, 3001), "ServerError"],
+    ["1006", vague("Bad request", 400, 1006), "NotAGroupChat"],
+    ["1002 invalid phone format", vague("Phone number must be in E.164 format", 400, 1002), "InvalidRequest"]
+  ] as const)("%s: already precise, the chat is not read", ([, answer, tag]) =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("add", "diagnose")
+      expect(error?._tag).toBe(tag)
+      expect(sent).toEqual(["add"])
+    }).pipe(Effect.provide(layer({ add: [answer], chat: [Answer.json(200, group([ALICE]))] })))
+  )
+
+  it.effect("a 409 without a precise code is diagnosed too", () =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("add", "diagnose")
+      expect(error).toMatchObject({ _tag: "ParticipantAlreadyInChat", status: 409 })
+      expect(sent).toEqual(["add", "chat"])
+    }).pipe(
+      Effect.provide(
+        layer({ add: [vague("Conflict", 409, undefined)], chat: [Answer.json(200, group([ALICE, BOB]))] })
+      )
+    )
+  )
+})
+
+describe("server mode through the operations", () => {
+  it.effect.each(USELESS)("%j stays InvalidRequest and costs one request", (text) =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("add", "server")
+      expect(error).toMatchObject({
+        _tag: "InvalidRequest",
+        message: text === "" ? expect.any(String) : text
+      })
+      expect(sent).toEqual(["add"])
+    }).pipe(Effect.provide(layer({ add: [vague(text)], chat: [Answer.json(200, group([ALICE, BOB]))] })))
+  )
+})
+
+describe("preflight mode: read first, refuse locally", () => {
+  for (const c of cases) {
+    it.effect(`${c.name}: refused without sending the change`, () =>
+      Effect.gen(function* () {
+        const { error, sent } = yield* run(c.op, "preflight")
+        expect(error?._tag).toBe(c.tag)
+        // Found locally: no server answer in it.
+        expect(error).not.toHaveProperty("status")
+        expect(sent).toEqual(c.reads)
+      }).pipe(
+        Effect.provide(
+          layer({
+            add: [Answer.accepted()],
+            remove: [removed()],
+            chat: [Answer.json(200, c.chat)],
+            imessage: capability(c.available ?? true),
+            rcs: capability(c.available ?? true)
+          })
+        )
+      )
+    )
+  }
+
+  it.effect("allowed: the reads, then the change (capability only for iMessage/RCS groups)", () =>
+    Effect.gen(function* () {
+      expect((yield* run("add", "preflight")).sent).toEqual(["chat", "imessage", "add"])
+      expect((yield* run("add", "preflight", DAVE)).sent.slice(3)).toEqual(["chat", "add"])
+      expect((yield* run("remove", "preflight", BOB)).sent.slice(5)).toEqual(["chat", "remove"])
+    }).pipe(
+      Effect.provide(
+        layer({
+          add: [Answer.accepted()],
+          remove: [removed()],
+          chat: [
+            Answer.json(200, group([BOB, CAROL])),
+            Answer.json(200, group([BOB, CAROL], "SMS")),
+            Answer.json(200, group([ALICE, BOB, CAROL]))
+          ],
+          imessage: capability(true)
+        })
+      )
+    )
+  )
+
+  it.effect("the chat cannot be read: that error, and no change sent", () =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("remove", "preflight")
+      expect(error?._tag).toBe("ChatNotFound")
+      expect(sent).toEqual(["chat"])
+    }).pipe(Effect.provide(layer({ chat: [vague("Chat not found", 404, 2001)], remove: [removed()] })))
+  )
+
+  it.effect("a refusal after a clean preflight is the answer's error, with no more reads", () =>
+    Effect.gen(function* () {
+      const { error, sent } = yield* run("add", "preflight")
+      expect(error).toMatchObject({ _tag: "InvalidRequest", message: "Bad request" })
+      expect(sent).toEqual(["chat", "imessage", "add"])
+    }).pipe(
+      Effect.provide(
+        layer({
+          add: [vague("Bad request")],
+          chat: [Answer.json(200, group([BOB, CAROL]))],
+          imessage: capability(true)
+        })
+      )
+    )
+  )
+})

@@ -1,0 +1,263 @@
+/**
+ * Group membership end to end against FakeLinq: getChat and checkCapability
+ * from the fake's state, the three rule modes under several wordings of each
+ * violation (the fake's messages are configurable: the SDK must not depend on
+ * them), a batch, a sync (dry run, applied, a no-op re-run), and a sync that
+ * waits on the fake's queue (on the TestClock in-process, real time on
+ * loopback).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import {
+  addParticipant,
+  addParticipants,
+  checkCapability,
+  getChat,
+  type RuleMode,
+  removeParticipant,
+  syncParticipants
+} from "@linq-effect/client"
+import { type AddParticipantError, GroupChatRules, type RemoveParticipantError } from "@linq-effect/core"
+import { LinqHttpClient } from "@linq-effect/http"
+import { FakeLinq, type FakeLinqOptions } from "@linq-effect/testing"
+import { Effect, Either, Fiber, Layer, TestClock } from "effect"
+import { start, transports } from "./harness.js"
+
+const C = FakeLinq.chats
+const H = FakeLinq.handles
+
+/** The SDK over an in-process FakeLinq (the fake's queue runs on the test's clock). */
+const inProcess = (options: FakeLinqOptions = {}) =>
+  LinqHttpClient.layer({ apiKey: "test", maxRetries: 0 }).pipe(
+    Layer.provideMerge(FakeLinq.layer(FakeLinq.defaultSeed, options))
+  )
+
+const routesOf = Effect.map(
+  Effect.flatMap(FakeLinq, (fake) => fake.journal),
+  (entries) => entries.map((e) => e.route)
+)
+
+describe("getChat and checkCapability from the fake's state", () => {
+  it.effect("the chat's active members, and who can use which service", () =>
+    Effect.gen(function* () {
+      const chat = yield* getChat(C.iMessageGroup)
+      expect(chat.service).toBe("iMessage")
+      expect(GroupChatRules.activeParticipants(chat).map((h) => h.handle)).toEqual([
+        H.alice,
+        H.bob,
+        H.carol,
+        H.dave
+      ])
+      expect(yield* checkCapability(H.rcsOnly, "iMessage")).toBe(false)
+      expect(yield* checkCapability(H.rcsOnly, "RCS")).toBe(true)
+      expect(yield* checkCapability(H.iMessageCapable, "RCS")).toBe(false)
+      expect((yield* Effect.flip(getChat(C.missing)))._tag).toBe("ChatNotFound")
+    }).pipe(Effect.provide(inProcess()))
+  )
+})
+
+type Call = Effect.Effect<unknown, AddParticipantError | RemoveParticipantError, LinqHttpClient>
+
+/** Each violation, the call that breaks it, and what the diagnose mode reads to find it. */
+const violations = [
+  {
+    tag: "CrossServiceAddition",
+    call: (rules: RuleMode): Call => addParticipant(C.iMessageGroup, { handle: H.rcsOnly }, { rules }),
+    reads: ["getChat", "checkImessage"],
+    change: "add"
+  },
+  {
+    tag: "TooFewParticipants",
+    call: (rules: RuleMode): Call => removeParticipant(C.smallGroup, { handle: H.alice }, { rules }),
+    reads: ["getChat"],
+    change: "remove"
+  },
+  {
+    tag: "ParticipantAlreadyInChat",
+    call: (rules: RuleMode): Call => addParticipant(C.iMessageGroup, { handle: H.alice }, { rules }),
+    reads: ["getChat"],
+    change: "add"
+  },
+  {
+    tag: "ParticipantNotInChat",
+    call: (rules: RuleMode): Call => removeParticipant(C.iMessageGroup, { handle: H.frank }, { rules }),
+    reads: ["getChat"],
+    change: "remove"
+  },
+  {
+    tag: "NotAGroupChat",
+    call: (rules: RuleMode): Call => addParticipant(C.directMessage, { handle: H.carol }, { rules }),
+    reads: ["getChat"],
+    change: "add"
+  }
+] as const
+
+/** Wordings Linq might use; the last ones say nothing of the rule. */
+const wordings = ["Not permitted for this conversation", "Bad request", "Invalid parameter"]
+
+describe("rule modes against the fake's configurable wording", () => {
+  for (const v of violations) {
+    for (const message of wordings) {
+      const options: FakeLinqOptions = {
+        // No code either (a 1006 would make NotAGroupChat precise on its own).
+        violations: { [v.tag]: { status: 400, code: undefined, message } }
+      }
+      it.effect(
+        `${v.tag} worded ${JSON.stringify(message)}: server InvalidRequest; diagnose and preflight the rule`,
+        () =>
+          Effect.gen(function* () {
+            const fake = yield* FakeLinq
+            const server = yield* Effect.flip(v.call("server"))
+            expect(server).toMatchObject({ _tag: "InvalidRequest", status: 400, message })
+            expect(yield* routesOf).toEqual([v.change])
+
+            yield* fake.clearJournal
+            const diagnosed = yield* Effect.flip(v.call("diagnose"))
+            expect(diagnosed).toMatchObject({ _tag: v.tag, status: 400 })
+            expect(yield* routesOf).toEqual([v.change, ...v.reads])
+
+            yield* fake.clearJournal
+            const refused = yield* Effect.flip(v.call("preflight"))
+            expect(refused._tag).toBe(v.tag)
+            expect(refused).not.toHaveProperty("status")
+            expect(yield* routesOf).toEqual(v.reads)
+          }).pipe(Effect.provide(inProcess(options)))
+      )
+    }
+  }
+
+  it.effect("a 403 stays PermissionDenied in every mode, and is never diagnosed", () =>
+    Effect.gen(function* () {
+      for (const rules of ["server", "diagnose"] as const) {
+        const error = yield* Effect.flip(addParticipant(C.iMessageGroup, { handle: H.alice }, { rules }))
+        expect(error._tag).toBe("PermissionDenied")
+      }
+      expect(yield* routesOf).toEqual(["add", "add"])
+    }).pipe(
+      Effect.provide(
+        inProcess({
+          violations: {
+            ParticipantAlreadyInChat: {
+              status: 403,
+              code: undefined,
+              message: "Participant is already in this chat"
+            }
+          }
+        })
+      )
+    )
+  )
+})
+
+describe("batch", () => {
+  it.effect("one outcome per input in order, duplicates sent once, invalid handles not sent", () =>
+    Effect.gen(function* () {
+      const outcomes = yield* addParticipants(C.iMessageGroup, [
+        H.newcomer,
+        H.rcsOnly,
+        "555",
+        H.newcomer,
+        H.alice
+      ])
+      expect(outcomes.map((o) => (Either.isRight(o.result) ? "ok" : o.result.left._tag))).toEqual([
+        "ok",
+        "CrossServiceAddition",
+        "InvalidHandle",
+        "ok",
+        "ParticipantAlreadyInChat"
+      ])
+      expect((yield* routesOf).filter((r) => r === "add")).toHaveLength(3)
+      expect(yield* Effect.flatMap(FakeLinq, (f) => f.participants(C.iMessageGroup))).toContain(H.newcomer)
+    }).pipe(Effect.provide(inProcess()))
+  )
+})
+
+describe("sync", () => {
+  const desired = [H.alice, H.bob, H.newcomer, H.iMessageCapable]
+
+  it.effect("dry run, then applied (adds before removals), then a re-run that sends no change", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      const preview = yield* syncParticipants(C.iMessageGroup, desired, { dryRun: true })
+      expect(preview.plan).toEqual({
+        add: [H.newcomer, H.iMessageCapable],
+        remove: [H.carol, H.dave],
+        keep: [H.alice, H.bob]
+      })
+      expect(yield* routesOf).toEqual(["getChat", "checkImessage", "checkImessage"])
+
+      yield* fake.clearJournal
+      const applied = yield* syncParticipants(C.iMessageGroup, desired)
+      expect(applied.complete).toBe(true)
+      const routes = yield* routesOf
+      expect(routes.lastIndexOf("add")).toBeLessThan(routes.indexOf("remove"))
+      expect([...(yield* fake.participants(C.iMessageGroup))].sort()).toEqual([...desired].sort())
+
+      yield* fake.clearJournal
+      const again = yield* syncParticipants(C.iMessageGroup, desired)
+      expect(again.plan.add).toEqual([])
+      expect(again.plan.remove).toEqual([])
+      expect(yield* routesOf).toEqual(["getChat"])
+    }).pipe(Effect.provide(inProcess()))
+  )
+
+  it.effect("refused before sending: an RCS-only newcomer in the iMessage group", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(syncParticipants(C.iMessageGroup, [...desired, H.rcsOnly]))
+      expect(error).toMatchObject({ _tag: "CrossServiceAddition", handle: H.rcsOnly })
+      expect((yield* routesOf).filter((r) => r === "add" || r === "remove")).toEqual([])
+    }).pipe(Effect.provide(inProcess()))
+  )
+
+  it.effect("with the fake's queue delay: waits until the chat shows the members (TestClock)", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "30 seconds" }))
+      // Let the adds go out and the polls begin, then let the queue apply them.
+      for (let i = 0; i < 20 && (yield* fiber.poll)._tag === "None"; i++) {
+        yield* TestClock.adjust("1 second")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+      }
+      const result = yield* Fiber.join(fiber)
+      expect(result).toMatchObject({ complete: true, confirmed: true })
+      expect([...(yield* fake.participants(C.iMessageGroup))].sort()).toEqual([...desired].sort())
+      const routes = yield* routesOf
+      // The removals went out only after a read showed the newcomers.
+      expect(routes[routes.indexOf("remove") - 1]).toBe("getChat")
+    }).pipe(Effect.provide(inProcess({ queueDelay: "3 seconds" })))
+  )
+
+  it.effect("a queue slower than the wait: MembershipPending, and no removal sent", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
+      for (let i = 0; i < 20 && (yield* fiber.poll)._tag === "None"; i++) {
+        yield* TestClock.adjust("1 second")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+      }
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      expect(error).toMatchObject({
+        _tag: "MembershipPending",
+        chatId: C.iMessageGroup,
+        missing: [H.newcomer, H.iMessageCapable],
+        unexpected: [H.carol, H.dave]
+      })
+      expect(yield* routesOf).not.toContain("remove")
+    }).pipe(Effect.provide(inProcess({ queueDelay: "1 minute" })))
+  )
+})
+
+for (const transport of transports) {
+  describe(`sync over loopback with ${transport.name}`, () => {
+    it.scopedLive("applied with a short queue delay and a wait, then a no-op re-run", () =>
+      Effect.gen(function* () {
+        const { fake, sdk } = yield* start({ fake: { queueDelay: "50 millis" } })
+        const desired = [H.alice, H.bob, H.newcomer]
+        const result = yield* sdk(syncParticipants(C.iMessageGroup, desired, { wait: "10 seconds" }))
+        expect(result).toMatchObject({ complete: true, confirmed: true })
+        expect([...(yield* fake.participants(C.iMessageGroup))].sort()).toEqual([...desired].sort())
+        yield* fake.clearJournal
+        yield* sdk(syncParticipants(C.iMessageGroup, desired))
+        expect((yield* fake.journal).map((e) => e.route)).toEqual(["getChat"])
+      }).pipe(Effect.provide(transport.layer))
+    )
+  })
+}
