@@ -19,7 +19,7 @@ import {
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
   TooFewParticipants
-} from "./Errors.js"
+} from "./RuleViolations.js"
 import type { AddRuleViolation, RemoveRuleViolation } from "./Errors.js"
 import type { ServiceType } from "./ServiceType.js"
 

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * from "./ApiErrors.js"
 export * from "./Chat.js"
 export * from "./ChatId.js"
 export * from "./ErrorEnvelope.js"
@@ -11,4 +12,6 @@ export * from "./Errors.js"
 export * as GroupChatRules from "./GroupChatRules.js"
 export * from "./Handle.js"
 export * from "./Participant.js"
+export * from "./RuleViolations.js"
 export * from "./ServiceType.js"
+export * from "./TransportErrors.js"
