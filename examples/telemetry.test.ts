@@ -74,15 +74,15 @@ describe("telemetry example", () => {
     expect(increase("POST")).toBe(4)
     expect(increase("DELETE")).toBe(1)
     for (const series of attempts) expect(Object.keys(series.tags).sort()).toEqual(["method", "route"])
-    expect(report.lines).toContain(`  linq_http_attempts_total{method="POST", route="${PARTICIPANTS}"} 4`)
+    expect(report.lines).toContain(`    linq_http_attempts_total{method="POST", route="${PARTICIPANTS}"} 4`)
   })
 
   it("prints every call's outcome, the span tree and the metrics", () => {
     expect(report.lines).toContain(
-      "  add an RCS-only handle to an iMessage group: failed with CrossServiceAddition"
+      "    add an RCS-only handle to an iMessage group: failed with CrossServiceAddition"
     )
-    expect(report.lines).toContain("  add, answered 503 once, then retried: accepted")
-    expect(report.lines).toContain(`    Linq DELETE ${PARTICIPANTS}  [client] OK`)
+    expect(report.lines).toContain("    add, answered 503 once, then retried: accepted")
+    expect(report.lines).toContain(`      Linq DELETE ${PARTICIPANTS}  [client] OK`)
   })
 
   it("puts the API key and the handles in no span, metric or printed line", () => {

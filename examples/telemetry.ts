@@ -78,7 +78,7 @@ const calls = Effect.gen(function* () {
       Effect.either,
       Effect.map(
         (outcome) =>
-          `  ${title}: ${Either.match(outcome, { onLeft: (e) => `failed with ${e._tag}`, onRight: () => "accepted" })}`
+          `    ${title}: ${Either.match(outcome, { onLeft: (e) => `failed with ${e._tag}`, onRight: () => "accepted" })}`
       )
     )
   return [
@@ -123,12 +123,12 @@ export const run: Effect.Effect<TelemetryReport> = Effect.scoped(
     }).pipe(Effect.provide(Layer.mergeAll(linq, telemetry.layer, Layer.succeed(FakeLinq, fake))))
     const metrics = exportedMetrics(collections, (name) => name.startsWith("linq_"))
     const lines = [
-      "Calls (against FakeLinq on 127.0.0.1):",
+      "  Calls (against FakeLinq on 127.0.0.1):",
       ...outcomes,
-      `Spans exported (${spans.length}):`,
-      ...formatSpans(spans),
-      "Metrics exported (linq_*):",
-      ...metrics.map((metric) => `  ${formatMetric(metric)}`)
+      `  Spans exported (${spans.length}):`,
+      ...formatSpans(spans).map((line) => `  ${line}`),
+      "  Metrics exported (linq_*):",
+      ...metrics.map((metric) => `    ${formatMetric(metric)}`)
     ]
     return { spans, metrics, lines }
   })
