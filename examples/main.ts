@@ -12,6 +12,7 @@ import * as BatchAdd from "./batch-add.js"
 import * as Onboarding from "./onboarding.js"
 import * as RemoveParticipant from "./remove-participant.js"
 import * as RuleViolations from "./rule-violations.js"
+import * as Telemetry from "./telemetry.js"
 import { layerFromEnv } from "./Scenario.js"
 
 const examples = [
@@ -19,7 +20,8 @@ const examples = [
   ["remove a participant", RemoveParticipant.program],
   ["handle every group-chat rule violation", RuleViolations.program],
   ["add several handles, two at a time", BatchAdd.program],
-  ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program]
+  ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program],
+  ["export the SDK's spans and metrics with OpenTelemetry (its own FakeLinq, one 503)", Telemetry.program]
 ] as const
 
 const runAll = Effect.forEach(examples, ([title, program], i) =>
