@@ -47,7 +47,8 @@ describe("telemetry example", () => {
       "linq.attempts": 1,
       "http.response.status_code": 202
     })
-    expect(added.attributes["server.address"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(added.attributes["server.address"]).toBe("127.0.0.1")
+    expect(added.attributes["server.port"]).toBeGreaterThan(0)
     expect(added.spanContext().traceId).toBe(spanNamed("add a newcomer").spanContext().traceId)
 
     const removed = sdkSpanUnder("remove a member", "DELETE")
@@ -75,6 +76,20 @@ describe("telemetry example", () => {
     expect(increase("DELETE")).toBe(1)
     for (const series of attempts) expect(Object.keys(series.tags).sort()).toEqual(["method", "route"])
     expect(report.lines).toContain(`    linq_http_attempts_total{method="POST", route="${PARTICIPANTS}"} 4`)
+  })
+
+  it("exports the client's calls by operation and outcome, and their durations", () => {
+    const increase = (name: string, tags: Record<string, string>) =>
+      report.metrics.find(
+        (m) => m.name === name && Object.entries(tags).every(([key, value]) => m.tags[key] === value)
+      )?.increase
+    // three adds (the retried one counts once), one of them refused; one removal
+    expect(increase("linq_client_calls_total", { operation: "addParticipant", outcome: "success" })).toBe(2)
+    expect(
+      increase("linq_client_calls_total", { operation: "addParticipant", outcome: "CrossServiceAddition" })
+    ).toBe(1)
+    expect(increase("linq_client_calls_total", { operation: "removeParticipant", outcome: "success" })).toBe(1)
+    expect(report.metrics.some((m) => m.name === "linq_client_call_duration_ms")).toBe(true)
   })
 
   it("prints every call's outcome, the span tree and the metrics", () => {

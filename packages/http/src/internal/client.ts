@@ -38,7 +38,7 @@ export const fromSettings = (
       headers,
       limiter,
       scrub: scrubber(Redacted.value(settings.apiKey)),
-      serverAddress: new URL(settings.baseUrl).origin
+      server: serverOf(new URL(settings.baseUrl))
     })
     const httpClient = platform.pipe(
       HttpClient.mapRequest((request) =>
@@ -53,3 +53,9 @@ export const fromSettings = (
       execute
     } satisfies LinqHttpClient.Service
   })
+
+/** The span's `server.address` (the host alone) and `server.port`, as OpenTelemetry's HTTP conventions name them. */
+const serverOf = (url: URL): { readonly address: string; readonly port: number } => ({
+  address: url.hostname,
+  port: url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port)
+})

@@ -31,8 +31,8 @@ export interface Pipeline {
   readonly headers: Headers.Headers
   readonly limiter: RateLimiter.RateLimiter | undefined
   readonly scrub: (text: string) => string
-  /** The origin of the base URL, for the span. */
-  readonly serverAddress: string
+  /** The host and port of the base URL, for the span. */
+  readonly server: { readonly address: string; readonly port: number }
 }
 
 export const makeExecute = (pipeline: Pipeline) => {
@@ -109,7 +109,8 @@ export const makeExecute = (pipeline: Pipeline) => {
           attributes: {
             "http.request.method": method,
             "url.template": request.path,
-            "server.address": pipeline.serverAddress
+            "server.address": pipeline.server.address,
+            "server.port": pipeline.server.port
           }
         })
       )
