@@ -88,7 +88,9 @@ describe("telemetry example", () => {
     expect(
       increase("linq_client_calls_total", { operation: "addParticipant", outcome: "CrossServiceAddition" })
     ).toBe(1)
-    expect(increase("linq_client_calls_total", { operation: "removeParticipant", outcome: "success" })).toBe(1)
+    expect(increase("linq_client_calls_total", { operation: "removeParticipant", outcome: "success" })).toBe(
+      1
+    )
     expect(report.metrics.some((m) => m.name === "linq_client_call_duration_ms")).toBe(true)
   })
 
