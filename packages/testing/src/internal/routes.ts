@@ -12,11 +12,10 @@ import {
   ErrorCode,
   envelope,
   json,
-  queued,
   type ViolationOverrides,
   violationAnswer
 } from "./answers.js"
-import type { ConnectionDropped } from "./faultAnswers.js"
+import type { ConnectionDropped } from "./faults.js"
 import { type Deps, type Incoming, notFound, route } from "./middleware.js"
 import type { State } from "./state.js"
 
@@ -31,11 +30,10 @@ export const normalizeBasePath = (basePath: string = "/api/partner"): string => 
 /** Reads a handle field (`handle` or `address`) from the JSON body. */
 const readHandle = (request: Incoming, field: string): Either.Either<string, Answer> => {
   const fail = (code: number, message: string) => Either.left(envelope(400, code, message, request.traceId))
-  if (Option.isNone(request.json))
-    return fail(ErrorCode.InvalidRequestBody, "Request body must be valid JSON")
-  const body = request.json.value
+  const body = Option.getOrUndefined(request.json)
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return fail(ErrorCode.InvalidRequestBody, "Request body must be a JSON object")
+    const what = Option.isNone(request.json) ? "valid JSON" : "a JSON object"
+    return fail(ErrorCode.InvalidRequestBody, `Request body must be ${what}`)
   }
   const value: unknown = (body as Record<string, unknown>)[field]
   if (value === undefined || value === null || value === "") {
@@ -47,13 +45,11 @@ const readHandle = (request: Incoming, field: string): Either.Either<string, Ans
       `${field} must be a string: an E.164 phone number or an email address`
     )
   }
-  if (!isHandle(value)) {
-    return fail(
-      ErrorCode.InvalidPhoneFormat,
-      value.includes("@") ? "Invalid email address format" : "Phone number must be in E.164 format"
-    )
-  }
-  return Either.right(value)
+  if (isHandle(value)) return Either.right(value)
+  const message = value.includes("@")
+    ? "Invalid email address format"
+    : "Phone number must be in E.164 format"
+  return fail(ErrorCode.InvalidPhoneFormat, message)
 }
 
 const chatNotFound = (request: Incoming) =>
@@ -78,8 +74,10 @@ export const make = (
               const { status, code, message } = violationAnswer(result.violation, deps.overrides)
               return envelope(status, code, message, request.traceId)
             }
-            case "Accepted":
-              return queued(op, request.traceId)
+            case "Accepted": {
+              const message = op === "add" ? "Participant addition queued" : "Participant removal queued"
+              return json(202, { message, status: "accepted", trace_id: request.traceId })
+            }
           }
         })
     })
