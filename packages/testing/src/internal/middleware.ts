@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { type Headers, HttpRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { type Headers, HttpRouter, HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
 import { type Answer, ErrorCode, envelope } from "./answers.js"
@@ -52,14 +52,7 @@ export const notFound = (request: Incoming): Effect.Effect<Answer> =>
 
 /** The route `name`, answered by `handler` inside the journal, the faults and the bearer check. */
 export const route =
-  (deps: Deps, route: RouteName) =>
-  (
-    routeHandler: (request: Incoming) => Effect.Effect<Answer>
-  ): Effect.Effect<
-    HttpServerResponse.HttpServerResponse,
-    Faults.ConnectionDropped,
-    HttpServerRequest.HttpServerRequest
-  > =>
+  (deps: Deps, route: RouteName) => (routeHandler: (request: Incoming) => Effect.Effect<Answer>) =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
