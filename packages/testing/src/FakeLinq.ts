@@ -1,13 +1,8 @@
 /**
- * FakeLinq: an in-memory Linq Partner API for tests, examples and benchmarks.
- *
- * It holds chats and handle capabilities, answers the participant, chat and
- * capability routes exactly as the API does (same paths, bodies, statuses and
- * error envelope), enforces core's `GroupChatRules` atomically, records every
- * request in a journal, and injects faults on demand. Use it in-process, as a
- * platform `HttpClient` layer ({@link FakeLinq.layer}), or over real HTTP on
- * the loopback interface ({@link FakeLinq.serve}, {@link FakeLinq.layerServer}).
- * Both serve one platform `HttpApp`.
+ * FakeLinq: an in-memory Linq Partner API answering the participant, chat and
+ * capability routes as the API does (paths, bodies, statuses, error envelope),
+ * with core's `GroupChatRules`, a journal and scripted faults; one platform
+ * `HttpApp` served in-process ({@link FakeLinq.layer}) or on loopback ({@link FakeLinq.serve}).
  *
  * @since 0.1.0
  */
