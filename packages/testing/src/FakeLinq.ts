@@ -148,12 +148,11 @@ export const make = (
     const state = yield* State.make(seed, options.queueDelay)
     const faults = yield* Faults.make
     const journal = yield* Journal.make(options.journalLimit)
-    const { apiKey } = options
     const handle = yield* Routes.make({
       state,
       faults,
       journal,
-      apiKey: apiKey === undefined || typeof apiKey === "string" ? apiKey : Redacted.value(apiKey),
+      apiKey: Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey,
       encoding: options.encoding ?? "length",
       basePath: Routes.normalizeBasePath(options.basePath),
       overrides: options

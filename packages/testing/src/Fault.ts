@@ -201,10 +201,7 @@ export const status = (status: number, options: StatusOptions = {}): Respond => 
 export const body = (
   status: number,
   body: string | Uint8Array,
-  options: {
-    readonly contentType?: string | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  } = {}
+  options: Pick<StatusOptions, "contentType" | "headers"> = {}
 ): Respond => ({
   _tag: "Respond",
   status,
