@@ -1,13 +1,8 @@
 /**
- * FakeLinq: an in-memory Linq Partner API for tests, examples and benchmarks.
- *
- * It holds chats and handle capabilities, answers the participant, chat and
- * capability routes exactly as the API does (same paths, bodies, statuses and
- * error envelope), enforces core's `GroupChatRules` atomically, records every
- * request in a journal, and injects faults on demand. Use it in-process, as a
- * platform `HttpClient` layer ({@link FakeLinq.layer}), or over real HTTP on
- * the loopback interface ({@link FakeLinq.serve}, {@link FakeLinq.layerServer}).
- * Both serve one platform `HttpApp`.
+ * FakeLinq: an in-memory Linq Partner API answering the participant, chat and
+ * capability routes as the API does (paths, bodies, statuses, error envelope),
+ * with core's `GroupChatRules`, a journal and scripted faults; one platform
+ * `HttpApp` served in-process ({@link FakeLinq.layer}) or on loopback ({@link FakeLinq.serve}).
  *
  * @since 0.1.0
  */
@@ -23,7 +18,7 @@ import type { ViolationAnswer, ViolationKind } from "./internal/answers.js"
 import type { AnswerEncoding } from "./internal/encoding.js"
 import * as Faults from "./internal/faults.js"
 import * as Journal from "./internal/journal.js"
-import type { ConnectionDropped } from "./internal/faultAnswers.js"
+import type { ConnectionDropped } from "./internal/faults.js"
 import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import * as State from "./internal/state.js"
@@ -36,24 +31,19 @@ export type { AnswerEncoding, ConnectionDropped, ViolationAnswer, ViolationKind 
  * Options of a FakeLinq.
  *
  * - `apiKey`: the only bearer token accepted (default: any non-empty token);
- * - `basePath`: the API's path prefix (default `"/api/partner"`). It is
- *   enforced, as on Linq: a request without it is an unknown route (404);
- * - `encoding`: how answers go on the wire: `"length"` (default: JSON with a
- *   `Content-Length`), `"chunked"` (no length), or `"gzip"` (compressed, with
- *   `Content-Encoding: gzip`, when the request's `Accept-Encoding` admits it,
- *   as a production server does; `fetch` asks for it, undici's `request` does
- *   not);
+ * - `basePath`: the API's path prefix (default `"/api/partner"`), enforced as
+ *   on Linq: a request without it is an unknown route (404);
+ * - `encoding`: `"length"` (default: JSON with a `Content-Length`),
+ *   `"chunked"`, or `"gzip"` (when the request's `Accept-Encoding` admits it:
+ *   `fetch` asks for it, undici's `request` does not);
  * - `queueDelay`: how long an accepted add or remove waits before it changes
- *   the state, as on Linq's queue ("accepted" means queued; default zero:
- *   at once). The rules are checked when the request arrives and again when
- *   the change is applied; a queued change that no longer passes them is
- *   dropped. `GET /v3/chats/{chatId}` shows a change once it is applied;
+ *   the state (default zero). The rules are checked again when it is applied
+ *   (a change that no longer passes is dropped); `GET /v3/chats/{chatId}`
+ *   shows it once applied;
  * - `messages`: the text of each rule violation's answer, by kind (Linq does
- *   not document its wording; try several);
- * - `violations`: status, code (`undefined`: none) and message of each rule
- *   violation's answer, by kind (wins over `messages`);
- * - `journalLimit`: how many of the most recent requests the journal keeps
- *   (default: all).
+ *   not document its wording; try several); `violations`: its status, code
+ *   (`undefined`: none) and message (wins over `messages`);
+ * - `journalLimit`: how many of the latest requests the journal keeps (default: all).
  *
  * @example
  * ```ts
@@ -81,7 +71,7 @@ export interface FakeLinqOptions {
 }
 
 /**
- * Options of {@link FakeLinq.serve}: those of a FakeLinq, plus the interface
+ * Options of {@link FakeLinq.serve}: a FakeLinq's, plus the interface
  * (default `127.0.0.1`) and port (default 0: any free port) to listen on.
  *
  * @since 0.1.0
@@ -100,7 +90,7 @@ export interface FakeLinqServeOptions extends FakeLinqOptions {
  * @category models
  */
 export interface FakeLinqService {
-  /** The chat with this id; fails with `NoSuchElementException` when there is none. */
+  /** The chat with this id (`NoSuchElementException` when there is none). */
   readonly chat: (chatId: string) => Effect.Effect<Chat, Cause.NoSuchElementException>
   /** Every chat. */
   readonly chats: Effect.Effect<ReadonlyArray<Chat>>
@@ -114,11 +104,7 @@ export interface FakeLinqService {
   readonly capabilities: (handle: string) => Effect.Effect<ReadonlyArray<ServiceType>>
   /** Sets the services a handle supports. */
   readonly setCapabilities: (handle: string, services: ReadonlyArray<ServiceType>) => Effect.Effect<void>
-  /**
-   * Scripts a fault: for the next `times` requests (default 1, or `"always"`
-   * until cleared) of `route` (default `"any"`). Faults answer in the order
-   * they were injected.
-   */
+  /** Scripts a fault ({@link InjectOptions}); faults answer in the order they were injected. */
   readonly inject: (fault: Fault, options?: InjectOptions) => Effect.Effect<void>
   /** The faults still scripted. */
   readonly faults: Effect.Effect<ReadonlyArray<ScriptedFault>>
@@ -130,24 +116,18 @@ export interface FakeLinqService {
   readonly clearJournal: Effect.Effect<void>
   /** How many accepted changes wait on the queue (with a `queueDelay`). */
   readonly pendingChanges: Effect.Effect<number>
-  /** Waits until the queue is empty (with a `queueDelay`, on the fake's `Clock`). */
+  /** Waits until the queue is empty (on the fake's `Clock`). */
   readonly awaitQueue: Effect.Effect<void>
   /** Back to the seed: queued changes dropped, faults cleared, journal emptied. */
   readonly reset: Effect.Effect<void>
-  /**
-   * The fake's platform `HttpApp`, which both transports serve
-   * (`InProcessClient.make(fake.handle)`, or any `HttpServer`).
-   */
+  /** The fake's platform `HttpApp`, which both transports serve (`InProcessClient.make(fake.handle)`). */
   readonly handle: HttpApp.Default<ConnectionDropped>
 }
 
 /**
- * A FakeLinq served over HTTP: the service, plus where it listens.
- *
- * - `baseUrl`: give it to a Linq client; it includes the base path
- *   (`http://127.0.0.1:41234/api/partner`);
- * - `origin`: scheme, host and port; `port`: the port;
- * - `openConnections`: how many client connections are open right now.
+ * A FakeLinq served over HTTP: the service, plus `baseUrl` (base path
+ * included: give it to a Linq client), `origin`, `port`, and
+ * `openConnections` (how many client connections are open now).
  *
  * @since 0.1.0
  * @category models
@@ -168,12 +148,11 @@ export const make = (
     const state = yield* State.make(seed, options.queueDelay)
     const faults = yield* Faults.make
     const journal = yield* Journal.make(options.journalLimit)
-    const apiKey = options.apiKey
     const handle = yield* Routes.make({
       state,
       faults,
       journal,
-      apiKey: apiKey === undefined || typeof apiKey === "string" ? apiKey : Redacted.value(apiKey),
+      apiKey: Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey,
       encoding: options.encoding ?? "length",
       basePath: Routes.normalizeBasePath(options.basePath),
       overrides: options
@@ -198,11 +177,6 @@ export const make = (
       handle
     }
   })
-
-const inProcessContext = (service: FakeLinqService) =>
-  Context.make(FakeLinq, service).pipe(
-    Context.add(HttpClient.HttpClient, InProcessClient.make(service.handle))
-  )
 
 /**
  * FakeLinq in-process: the `FakeLinq` service and a platform `HttpClient`
@@ -232,17 +206,17 @@ export const layer = (
   seed: FakeSeed = defaultSeed,
   options: FakeLinqOptions = {}
 ): Layer.Layer<FakeLinq | HttpClient.HttpClient> =>
-  Layer.scopedContext(Effect.map(make(seed, options), inProcessContext))
+  Layer.scopedContext(
+    Effect.map(make(seed, options), (fake) =>
+      Context.make(FakeLinq, fake).pipe(Context.add(HttpClient.HttpClient, InProcessClient.make(fake.handle)))
+    )
+  )
 
 /**
- * FakeLinq over real HTTP: a server on `127.0.0.1` (any free port by
- * default) for the lifetime of the scope. Returns the service together with
- * `baseUrl` (base path included), `origin`, `port` and `openConnections`.
- * Request handling follows the `Clock` of the Effect that started it. A
- * `Fault.disconnect` destroys the socket; a client that goes away interrupts
- * its answer.
- *
- * Node only (`node:http` is loaded when the server starts).
+ * FakeLinq over real HTTP (Node only), on `127.0.0.1` and any free port by
+ * default, for the lifetime of the scope. Request handling follows the `Clock`
+ * of the Effect that started it; a `Fault.disconnect` destroys the socket; a
+ * client that goes away interrupts its answer.
  *
  * @example
  * ```ts
@@ -267,30 +241,14 @@ export const serve = (
 ): Effect.Effect<ServedFakeLinq, never, Scope.Scope> =>
   Effect.gen(function* () {
     const service = yield* make(seed, options)
-    const server = yield* Server.serve(service.handle, {
-      host: options.host,
-      port: options.port,
-      basePath: Routes.normalizeBasePath(options.basePath)
-    })
+    const basePath = Routes.normalizeBasePath(options.basePath)
+    const server = yield* Server.serve(service.handle, { host: options.host, port: options.port, basePath })
     return { ...service, ...server }
   })
 
 /**
- * FakeLinq over real HTTP, as a layer: the `FakeLinq` service and the
- * `FakeLinqServer` (the same service with `baseUrl` and `openConnections`).
- * Pair it with any `HttpClient` layer (`NodeHttpClient.layerUndici`,
- * `FetchHttpClient.layer`).
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { FakeLinq, FakeLinqServer } from "@linq-effect/testing"
- *
- * const program = Effect.gen(function* () {
- *   const server = yield* FakeLinqServer
- *   return server.baseUrl
- * }).pipe(Effect.provide(FakeLinq.layerServer()))
- * ```
+ * {@link serve} as a layer of `FakeLinq` and {@link FakeLinqServer}; pair it
+ * with any `HttpClient` layer (`NodeHttpClient.layerUndici`, `FetchHttpClient.layer`).
  *
  * @since 0.1.0
  * @category layers
@@ -346,8 +304,7 @@ export class FakeLinq extends Context.Tag("@linq-effect/testing/FakeLinq")<FakeL
 }
 
 /**
- * The FakeLinq served by {@link FakeLinq.layerServer}: the service plus
- * `baseUrl`, `origin`, `port` and `openConnections`.
+ * The served FakeLinq of {@link FakeLinq.layerServer} ({@link ServedFakeLinq}).
  *
  * @since 0.1.0
  * @category tags

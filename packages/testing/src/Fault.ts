@@ -1,8 +1,7 @@
 /**
  * Faults FakeLinq can inject into its answers: error statuses (with or without
- * retry hints), delays, hangs, dropped connections and malformed bodies.
- *
- * A fault is plain data; script it with `FakeLinq`'s `inject`:
+ * retry hints), delays, hangs, dropped connections and malformed bodies. A
+ * fault is plain data; script it with `FakeLinq`'s `inject`.
  *
  * @example
  * ```ts
@@ -49,7 +48,7 @@ export interface Respond {
 }
 
 /**
- * Wait, then answer normally (or with `then`, another fault).
+ * Wait (on the fake's `Clock`), then answer normally, or with `then`.
  *
  * @since 0.1.0
  * @category models
@@ -61,8 +60,8 @@ export interface Delay {
 }
 
 /**
- * Never answer. The waiting request stays interruptible: interrupting the
- * client's fiber (or closing its connection, when served) ends it.
+ * Never answer; interrupting the client's fiber (or closing its connection,
+ * when served) ends the wait.
  *
  * @since 0.1.0
  * @category models
@@ -72,9 +71,9 @@ export interface Hang {
 }
 
 /**
- * Drop the connection without answering. In-process the client fails with
- * `HttpClientError.RequestError` (reason `"Transport"`); when served, the
- * socket is destroyed.
+ * Drop the connection without answering: when served the socket is
+ * destroyed; in-process the client fails with `HttpClientError.RequestError`
+ * (reason `"Transport"`).
  *
  * @since 0.1.0
  * @category models
@@ -102,7 +101,7 @@ export type FaultRoute = "add" | "remove" | "getChat" | "capability" | "any"
 
 /**
  * Options of `FakeLinq`'s `inject`: the route (default `"any"`) and how many
- * matching requests the fault applies to (default 1; `"always"` until
+ * matching requests the fault answers (default 1; `"always"`: until
  * `clearFaults`).
  *
  * @since 0.1.0
@@ -114,8 +113,7 @@ export interface InjectOptions {
 }
 
 /**
- * One scripted fault: it answers the next `remaining` requests of `route`
- * (or all of them, `"always"`, until cleared).
+ * One scripted fault, with the requests it still answers.
  *
  * @since 0.1.0
  * @category models
@@ -127,30 +125,23 @@ export interface ScriptedFault {
 }
 
 /**
- * Options of {@link status}.
+ * Options of {@link status}: retry hints (`retryAfter`: seconds, a string sent
+ * verbatim, or a `Date` sent as an HTTP date; `retryAfterMs`; `shouldRetry`:
+ * `x-should-retry`), the envelope's `code` and `message` (default: the usual
+ * ones of the status), or a raw `body` instead of the envelope (`""`: empty)
+ * with its `contentType` (default: guessed), and any other `headers`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface StatusOptions {
-  /**
-   * A `Retry-After` header: a number of seconds, a string sent verbatim
-   * (`"2"`, or an HTTP date), or a `Date` (sent as an HTTP date).
-   */
   readonly retryAfter?: number | string | Date | undefined
-  /** A `retry-after-ms` header, in milliseconds. */
   readonly retryAfterMs?: number | undefined
-  /** An `x-should-retry: true|false` header. */
   readonly shouldRetry?: boolean | undefined
-  /** The envelope's code (default: the usual code of the status, if any). */
   readonly code?: number | undefined
-  /** The envelope's message (default: the usual text of the status). */
   readonly message?: string | undefined
-  /** A raw body to send instead of the envelope (`""` for an empty body). */
   readonly body?: string | Uint8Array | undefined
-  /** The content type of a raw `body` (default: guessed from it). */
   readonly contentType?: string | undefined
-  /** Any other response headers. */
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
@@ -173,15 +164,15 @@ export interface StatusOptions {
  * @category constructors
  */
 export const status = (status: number, options: StatusOptions = {}): Respond => {
-  const headers: Record<string, string> = {}
-  if (options.retryAfter !== undefined) {
-    const value = options.retryAfter
-    headers["retry-after"] =
-      value instanceof Date ? value.toUTCString() : typeof value === "number" ? String(value) : value
+  const { retryAfter: after, retryAfterMs: ms, shouldRetry: retry } = options
+  const headers: Record<string, string> = {
+    ...(after === undefined
+      ? {}
+      : { "retry-after": after instanceof Date ? after.toUTCString() : String(after) }),
+    ...(ms === undefined ? {} : { "retry-after-ms": String(ms) }),
+    ...(retry === undefined ? {} : { "x-should-retry": String(retry) }),
+    ...options.headers
   }
-  if (options.retryAfterMs !== undefined) headers["retry-after-ms"] = String(options.retryAfterMs)
-  if (options.shouldRetry !== undefined) headers["x-should-retry"] = String(options.shouldRetry)
-  Object.assign(headers, options.headers)
   const usual = usualError(status)
   const body: FaultBody =
     options.body === undefined
@@ -210,10 +201,7 @@ export const status = (status: number, options: StatusOptions = {}): Respond => 
 export const body = (
   status: number,
   body: string | Uint8Array,
-  options: {
-    readonly contentType?: string | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  } = {}
+  options: Pick<StatusOptions, "contentType" | "headers"> = {}
 ): Respond => ({
   _tag: "Respond",
   status,
@@ -221,8 +209,11 @@ export const body = (
   body: { _tag: "Raw", body, contentType: options.contentType }
 })
 
+const jsonBody = (status: number, text: string): Respond =>
+  body(status, text, { contentType: "application/json" })
+
 /**
- * An HTML error page, as a proxy or gateway sends (default 502).
+ * An nginx HTML error page, as a proxy or gateway sends (default 502).
  *
  * @since 0.1.0
  * @category constructors
@@ -249,37 +240,30 @@ export const empty = (status: number): Respond => body(status, "")
  * @category constructors
  */
 export const truncatedJson = (status = 202): Respond =>
-  body(status, `{"message":"Participant addition queued","status":"acc`, { contentType: "application/json" })
+  jsonBody(status, `{"message":"Participant addition queued","status":"acc`)
 
 /**
- * Valid JSON with the documented fields of the wrong types (default 202):
- * `{"message":42,"status":["accepted"],"trace_id":{"id":1}}`.
+ * Valid JSON with the documented fields of the wrong types (default 202).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const wrongTypes = (status = 202): Respond =>
-  body(status, `{"message":42,"status":["accepted"],"trace_id":{"id":1}}`, {
-    contentType: "application/json"
-  })
+  jsonBody(status, `{"message":42,"status":["accepted"],"trace_id":{"id":1}}`)
 
 /**
- * A huge, valid JSON body of about `bytes` bytes (default 202 and 5 MB):
- * `{"message":"xxxx…","status":"accepted","trace_id":"huge"}`.
+ * A valid JSON acknowledgement of about `bytes` bytes (default 202 and 5 MB).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const hugeBody = (status = 202, bytes = 5_000_000): Respond => {
-  const head = `{"message":"`
-  const tail = `","status":"accepted","trace_id":"huge"}`
-  const fill = Math.max(0, bytes - head.length - tail.length)
-  return body(status, head + "x".repeat(fill) + tail, { contentType: "application/json" })
+  const [head, tail] = [`{"message":"`, `","status":"accepted","trace_id":"huge"}`]
+  return jsonBody(status, head + "x".repeat(Math.max(0, bytes - head.length - tail.length)) + tail)
 }
 
 /**
- * Wait `duration` (on the Effect `Clock` of the fake), then answer normally,
- * or apply `then`.
+ * Wait `duration` (on the fake's `Clock`), then answer normally, or apply `then`.
  *
  * @example
  * ```ts
@@ -315,21 +299,15 @@ export const hang: Hang = { _tag: "Hang" }
 export const disconnect: Disconnect = { _tag: "Disconnect" }
 
 /**
- * A short description of a fault, as the journal shows it
- * (`"status 429"`, `"delay 2s"`, `"hang"`, `"disconnect"`).
+ * A fault as the journal shows it (`"status 429"`, `"body 502"`,
+ * `"delay 2s then hang"`, `"disconnect"`).
  *
  * @since 0.1.0
  * @category getters
  */
-export const describe = (fault: Fault): string => {
-  switch (fault._tag) {
-    case "Respond":
-      return fault.body._tag === "Envelope" ? `status ${fault.status}` : `body ${fault.status}`
-    case "Delay":
-      return `delay ${Duration.format(fault.duration)}${fault.then === undefined ? "" : ` then ${describe(fault.then)}`}`
-    case "Hang":
-      return "hang"
-    case "Disconnect":
-      return "disconnect"
-  }
-}
+export const describe = (fault: Fault): string =>
+  fault._tag === "Respond"
+    ? `${fault.body._tag === "Envelope" ? "status" : "body"} ${fault.status}`
+    : fault._tag === "Delay"
+      ? `delay ${Duration.format(fault.duration)}${fault.then === undefined ? "" : ` then ${describe(fault.then)}`}`
+      : fault._tag.toLowerCase()

@@ -33,18 +33,13 @@ export type JournalOutcome =
   | { readonly _tag: "Interrupted" }
 
 /**
- * One request, as FakeLinq received it.
- *
- * - `seq`: arrival order, from 1;
- * - `url`: the request's absolute URL (when served, its origin comes from the
- *   `Host` header); `path`: its pathname (still percent-encoded);
- * - `route`, and `chatId` (percent-decoded) for the chat routes;
- * - `headers`: lower-case names; `authorization` (and `proxy-authorization`,
- *   `cookie`, `x-api-key`) never hold the secret: `"Bearer <redacted>"`;
- * - `text`: the raw body (`""` when none); `json`: the parsed body, present
- *   only when the body is JSON;
- * - `fault`: the injected fault that answered it, if any; `traceId`: the trace
- *   id of the answer; `outcome`: how it was answered.
+ * One request, as FakeLinq received it: `seq` (arrival order, from 1), `url`
+ * (absolute; when served, its origin comes from the `Host` header) and `path`
+ * (still percent-encoded), `route` and, on the chat routes, `chatId`
+ * (decoded), `headers` (lower-case names, secrets redacted: `"Bearer
+ * <redacted>"`), `text` (the raw body, `""` when none) and `json` (only for a
+ * JSON body), the injected `fault` that answered it, the answer's `traceId`,
+ * and the `outcome`.
  *
  * @since 0.1.0
  * @category models

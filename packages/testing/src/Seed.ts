@@ -9,9 +9,9 @@ import { DateTime } from "effect"
 
 /**
  * One handle of a seeded chat, with the wire names of `ChatHandle`. Only
- * `handle` is required: `service` defaults to the chat's service (SMS if the
- * chat has none), `status` to `"active"`, `joined_at` to the chat's
- * `created_at`, `left_at` to `null`.
+ * `handle` is required: `service` defaults to the chat's (SMS if none),
+ * `status` to `"active"`, `joined_at` to the chat's `created_at`, `left_at`
+ * to `null` (to `created_at` for a handle that left or was removed).
  *
  * @since 0.1.0
  * @category models
@@ -27,10 +27,10 @@ export interface SeedHandle {
 }
 
 /**
- * One seeded chat, with the wire names of `Chat`. A handle given as a plain
- * string is an active participant on the chat's service. `is_group` defaults
- * to `true` when the chat has 3 or more handles; `display_name` to `null`;
- * `is_archived` to `false`; dates (ISO strings) to 2025-01-15.
+ * One seeded chat, with the wire names of `Chat`. A plain string handle is an
+ * active participant; `is_group` defaults to `true` with 3 or more handles,
+ * `display_name` to `null`, `is_archived` to `false`, dates (ISO strings) to
+ * 2025-01-15.
  *
  * @since 0.1.0
  * @category models
@@ -69,7 +69,8 @@ export interface FakeSeed {
   readonly capabilities?: Readonly<Record<string, ReadonlyArray<ServiceType>>> | undefined
 }
 
-const DEFAULT_DATE = "2025-01-15T09:00:00.000Z"
+const date = (iso: string | undefined, otherwise: DateTime.Utc): DateTime.Utc =>
+  iso === undefined ? otherwise : DateTime.unsafeMake(iso)
 
 /**
  * Turns a seeded chat into the `Chat` the fake holds. Throws on a date that is
@@ -79,24 +80,19 @@ const DEFAULT_DATE = "2025-01-15T09:00:00.000Z"
  * @category constructors
  */
 export const chatFromSeed = (seed: SeedChat): Chat => {
-  const createdAt = DateTime.unsafeMake(seed.created_at ?? DEFAULT_DATE)
+  const createdAt = DateTime.unsafeMake(seed.created_at ?? "2025-01-15T09:00:00.000Z")
   const service = seed.service ?? null
   const handles = seed.handles.map((entry, index): ChatHandle => {
     const h: SeedHandle = typeof entry === "string" ? { handle: entry } : entry
     const status = h.status === undefined ? "active" : h.status
-    const leftAt =
-      h.left_at !== undefined && h.left_at !== null
-        ? DateTime.unsafeMake(h.left_at)
-        : status === "left" || status === "removed"
-          ? createdAt
-          : null
+    const gone = status === "left" || status === "removed"
     return {
       id: h.id ?? `${seed.id}/handle-${index + 1}`,
       handle: h.handle,
       service: h.service ?? service ?? "SMS",
-      joined_at: h.joined_at === undefined ? createdAt : DateTime.unsafeMake(h.joined_at),
+      joined_at: date(h.joined_at, createdAt),
       ...(h.is_me === undefined ? {} : { is_me: h.is_me }),
-      left_at: leftAt,
+      left_at: h.left_at != null ? DateTime.unsafeMake(h.left_at) : gone ? createdAt : null,
       status
     }
   })
@@ -108,7 +104,7 @@ export const chatFromSeed = (seed: SeedChat): Chat => {
     is_group: seed.is_group ?? seed.handles.length >= 3,
     is_archived: seed.is_archived ?? false,
     created_at: createdAt,
-    updated_at: seed.updated_at === undefined ? createdAt : DateTime.unsafeMake(seed.updated_at)
+    updated_at: date(seed.updated_at, createdAt)
   }
 }
 
@@ -137,20 +133,11 @@ export const DefaultChats = {
 } as const
 
 /**
- * The handles of the default seed (fictional 555-01xx numbers).
- *
- * - alice, bob, carol, dave: members of `iMessageGroup` (alice and bob also of
- *   `smallGroup` and `directMessage`).
- * - erin (an email handle): member of `smallGroup`, removed from
- *   `iMessageGroup`.
- * - frank, grace, heidi, ivan: members of `rcsGroup`; grace, heidi and judy
- *   of `smsGroup`.
- * - `rcsOnly`: in no chat; supports RCS only, so adding it to an iMessage group
- *   is a cross-service addition.
- * - `iMessageCapable`: in no chat; supports iMessage and SMS (not RCS): can
- *   join `iMessageGroup`, not `rcsGroup`.
- * - `newcomer`: in no chat, not listed in the capabilities (supports all
- *   services): can join any group.
+ * The handles of the default seed (fictional numbers; erin is an email
+ * handle). Their chats are listed in {@link DefaultChats}; three are in none:
+ * `rcsOnly` supports RCS only (adding it to an iMessage group is a
+ * cross-service addition), `iMessageCapable` iMessage and SMS, and `newcomer`,
+ * not listed in the capabilities, every service.
  *
  * @since 0.1.0
  * @category default seed
@@ -171,8 +158,8 @@ export const DefaultHandles = {
   newcomer: "+442071234567"
 } as const
 
-const H = DefaultHandles
-const C = DefaultChats
+const [C, H] = [DefaultChats, DefaultHandles]
+const erinRemoved: SeedHandle = { handle: H.erin, status: "removed", left_at: "2025-01-16T12:00:00.000Z" }
 
 /**
  * The seed `FakeLinq.layer()` and `FakeLinq.serve()` start from when given
@@ -187,46 +174,17 @@ export const defaultSeed: FakeSeed = {
       id: C.iMessageGroup,
       display_name: "Launch team",
       service: "iMessage",
-      is_group: true,
-      handles: [
-        H.alice,
-        H.bob,
-        H.carol,
-        H.dave,
-        { handle: H.erin, status: "removed", left_at: "2025-01-16T12:00:00.000Z" }
-      ]
+      handles: [H.alice, H.bob, H.carol, H.dave, erinRemoved]
     },
     {
       id: C.rcsGroup,
       display_name: "Field crew",
       service: "RCS",
-      is_group: true,
       handles: [H.frank, H.grace, H.heidi, H.ivan]
     },
-    {
-      id: C.smallGroup,
-      display_name: "Three of us",
-      service: "iMessage",
-      is_group: true,
-      handles: [H.alice, H.bob, H.erin]
-    },
-    {
-      id: C.smsGroup,
-      display_name: null,
-      service: "SMS",
-      is_group: true,
-      handles: [H.grace, H.heidi, H.judy]
-    },
-    {
-      id: C.directMessage,
-      display_name: null,
-      service: "iMessage",
-      is_group: false,
-      handles: [H.alice, H.bob]
-    }
+    { id: C.smallGroup, display_name: "Three of us", service: "iMessage", handles: [H.alice, H.bob, H.erin] },
+    { id: C.smsGroup, service: "SMS", handles: [H.grace, H.heidi, H.judy] },
+    { id: C.directMessage, service: "iMessage", is_group: false, handles: [H.alice, H.bob] }
   ],
-  capabilities: {
-    [H.rcsOnly]: ["RCS"],
-    [H.iMessageCapable]: ["iMessage", "SMS"]
-  }
+  capabilities: { [H.rcsOnly]: ["RCS"], [H.iMessageCapable]: ["iMessage", "SMS"] }
 }

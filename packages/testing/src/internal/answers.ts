@@ -1,6 +1,6 @@
 /**
- * The answers FakeLinq sends: the queued-change acknowledgements and Linq's
- * error envelope, with the codes of linq-api.md.
+ * The answers FakeLinq sends: JSON, and Linq's error envelope with the codes
+ * of linq-api.md (the usual ones of each status and rule violation).
  *
  * @internal
  */
@@ -48,23 +48,10 @@ export const envelope = (
   message: string,
   traceId: string,
   headers: Readonly<Record<string, string>> = {}
-): Answer =>
-  json(
-    status,
-    {
-      success: false,
-      error: code === undefined ? { status, message } : { status, code, message },
-      trace_id: traceId
-    },
-    headers
-  )
-
-export const queued = (op: "add" | "remove", traceId: string): Answer =>
-  json(202, {
-    message: op === "add" ? "Participant addition queued" : "Participant removal queued",
-    status: "accepted",
-    trace_id: traceId
-  })
+): Answer => {
+  const error = code === undefined ? { status, message } : { status, code, message }
+  return json(status, { success: false, error, trace_id: traceId }, headers)
+}
 
 /** The kinds of group-chat rule violation (the tags of core's violations). */
 export type ViolationKind = GroupChatRuleViolation["_tag"]
@@ -82,27 +69,18 @@ export interface ViolationOverrides {
   readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
 }
 
-const usualViolation = (violation: GroupChatRuleViolation): ViolationAnswer => {
-  const C = ErrorCode.InvalidParameter
+const usualMessage = (violation: GroupChatRuleViolation): string => {
   switch (violation._tag) {
     case "NotAGroupChat":
-      return {
-        status: 400,
-        code: ErrorCode.CannotUpdateDm,
-        message: "Cannot add or remove participants in a direct message; group chats only"
-      }
+      return "Cannot add or remove participants in a direct message; group chats only"
     case "CrossServiceAddition":
-      return {
-        status: 400,
-        code: C,
-        message: `Participant does not support the chat's messaging service (${violation.chatService ?? "unknown"}); cross-service additions are not allowed, create a new chat instead`
-      }
+      return `Participant does not support the chat's messaging service (${violation.chatService ?? "unknown"}); cross-service additions are not allowed, create a new chat instead`
     case "TooFewParticipants":
-      return { status: 400, code: C, message: "Group chats must have at least 3 participants" }
+      return "Group chats must have at least 3 participants"
     case "ParticipantAlreadyInChat":
-      return { status: 409, code: C, message: "Participant is already in this chat" }
+      return "Participant is already in this chat"
     case "ParticipantNotInChat":
-      return { status: 400, code: C, message: "Participant is not in this chat" }
+      return "Participant is not in this chat"
   }
 }
 
@@ -111,12 +89,13 @@ export const violationAnswer = (
   violation: GroupChatRuleViolation,
   overrides: ViolationOverrides
 ): ViolationAnswer => {
-  const usual = usualViolation(violation)
-  const own = overrides.violations?.[violation._tag]
+  const kind = violation._tag
+  const own = overrides.violations?.[kind]
+  const code = kind === "NotAGroupChat" ? ErrorCode.CannotUpdateDm : ErrorCode.InvalidParameter
   return {
-    status: own?.status ?? usual.status,
-    code: own !== undefined && "code" in own ? own.code : usual.code,
-    message: own?.message ?? overrides.messages?.[violation._tag] ?? usual.message
+    status: own?.status ?? (kind === "ParticipantAlreadyInChat" ? 409 : 400),
+    code: own !== undefined && "code" in own ? own.code : code,
+    message: own?.message ?? overrides.messages?.[kind] ?? usualMessage(violation)
   }
 }
 

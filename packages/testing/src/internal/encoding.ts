@@ -15,7 +15,6 @@ export type AnswerEncoding = "length" | "chunked" | "gzip"
 /** Statuses an HTTP answer carries no body with. */
 const NO_BODY = new Set([101, 103, 204, 205, 304])
 const CHUNK = 16 * 1024
-const utf8 = new TextEncoder()
 
 const admitsGzip = (acceptEncoding: string | undefined): boolean =>
   (acceptEncoding ?? "").split(",").some((part) => {
@@ -30,37 +29,28 @@ const gzip = (bytes: Uint8Array): Effect.Effect<Uint8Array> =>
       .then((buffer) => new Uint8Array(buffer))
   )
 
-const withLength = (answer: Answer, bytes: Uint8Array, headers: Record<string, string> = {}) =>
-  HttpServerResponse.raw(bytes, {
-    status: answer.status,
-    headers: { ...answer.headers, ...headers, "content-length": String(bytes.byteLength) }
-  })
-
 /** Turns an answer into the platform's response, encoded as asked. */
 export const toResponse = (
-  answer: Answer,
+  { status, headers, body }: Answer,
   encoding: AnswerEncoding,
   acceptEncoding: string | undefined
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  const bytes = typeof answer.body === "string" ? utf8.encode(answer.body) : answer.body
-  if (NO_BODY.has(answer.status)) {
-    return Effect.succeed(HttpServerResponse.empty({ status: answer.status, headers: answer.headers }))
-  }
-  if (bytes.byteLength === 0 || encoding === "length") return Effect.succeed(withLength(answer, bytes))
-  if (encoding === "gzip") {
-    if (!admitsGzip(acceptEncoding)) return Effect.succeed(withLength(answer, bytes))
-    return Effect.map(gzip(bytes), (zipped) =>
-      withLength(answer, zipped, { "content-encoding": "gzip", vary: "accept-encoding" })
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
+  const size = bytes.byteLength
+  if (NO_BODY.has(status)) return Effect.succeed(HttpServerResponse.empty({ status, headers }))
+  if (encoding === "chunked" && size > 0) {
+    const step = Math.min(CHUNK, Math.ceil(size / 2))
+    const chunks = Array.from({ length: Math.ceil(size / step) }, (_, i) =>
+      bytes.subarray(i * step, (i + 1) * step)
     )
+    return Effect.succeed(HttpServerResponse.stream(Stream.fromIterable(chunks), { status, headers }))
   }
-  const chunks: Array<Uint8Array> = []
-  const size = Math.min(CHUNK, Math.ceil(bytes.byteLength / 2))
-  for (let at = 0; at < bytes.byteLength; at += size) chunks.push(bytes.subarray(at, at + size))
-  return Effect.succeed(
-    HttpServerResponse.stream(Stream.fromIterable(chunks), {
-      status: answer.status,
-      headers: answer.headers,
-      ...(answer.headers["content-type"] === undefined ? {} : { contentType: answer.headers["content-type"] })
+  const zip = encoding === "gzip" && size > 0 && admitsGzip(acceptEncoding)
+  const zipped = zip ? { "content-encoding": "gzip", vary: "accept-encoding" } : {}
+  return Effect.map(zip ? gzip(bytes) : Effect.succeed(bytes), (sent) =>
+    HttpServerResponse.raw(sent, {
+      status,
+      headers: { ...headers, ...zipped, "content-length": String(sent.byteLength) }
     })
   )
 }

@@ -1,8 +1,8 @@
 /**
  * The journal's store: an entry is opened when a request arrives and closed
- * once with its outcome. It keeps the `limit` most recent entries; each
- * operation is one synchronous step (O(1) amortised), so a long-running fake
- * stays fast and fibers never see it half done.
+ * once with its outcome. It keeps the `limit` most recent entries in an
+ * insertion-ordered `Map` (each operation O(1), one synchronous step, so fibers
+ * never see it half done).
  *
  * @internal
  */
@@ -11,36 +11,24 @@ import type { JournalEntry, JournalOutcome } from "../Journal.js"
 
 export const make = (limit: number = Number.POSITIVE_INFINITY) =>
   Effect.sync(() => {
-    const keep = Math.max(0, limit)
-    let entries: Array<JournalEntry> = []
-    let first = 1 // the seq of entries[0]
+    const entries = new Map<number, JournalEntry>()
     let next = 1
     return {
-      entries: Effect.sync(
-        (): ReadonlyArray<JournalEntry> => entries.slice(Math.max(0, entries.length - keep))
-      ),
-      clear: Effect.sync(() => {
-        entries = []
-        first = next
-      }),
+      entries: Effect.sync((): ReadonlyArray<JournalEntry> => Array.from(entries.values())),
+      clear: Effect.sync(() => entries.clear()),
       /** Records a new request (outcome `Pending`) and returns its `seq`. */
       open: (entry: Omit<JournalEntry, "seq" | "outcome">) =>
         Effect.sync(() => {
           const seq = next++
-          entries.push({ ...entry, seq, outcome: { _tag: "Pending" } })
-          if (entries.length >= 2 * keep + 64) {
-            const drop = entries.length - keep
-            entries = entries.slice(drop)
-            first += drop
-          }
+          entries.set(seq, { ...entry, seq, outcome: { _tag: "Pending" } })
+          if (entries.size > Math.max(0, limit)) entries.delete(entries.keys().next().value!)
           return seq
         }),
       /** Sets the outcome of a pending entry (the first outcome stays). */
       close: (seq: number, outcome: JournalOutcome) =>
         Effect.sync(() => {
-          const current = entries[seq - first]
-          if (current?.seq === seq && current.outcome._tag === "Pending")
-            entries[seq - first] = { ...current, outcome }
+          const current = entries.get(seq)
+          if (current?.outcome._tag === "Pending") entries.set(seq, { ...current, outcome })
         })
     }
   })

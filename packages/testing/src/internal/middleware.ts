@@ -5,13 +5,12 @@
  *
  * @internal
  */
-import { type Headers, HttpRouter, HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { type Headers, HttpRouter, HttpServerRequest } from "@effect/platform"
 import { Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
 import { type Answer, ErrorCode, envelope } from "./answers.js"
 import { type AnswerEncoding, toResponse } from "./encoding.js"
-import { type ConnectionDropped, drop, runFault } from "./faultAnswers.js"
-import type { Faults } from "./faults.js"
+import * as Faults from "./faults.js"
 import * as Ids from "./ids.js"
 import type { Journal } from "./journal.js"
 
@@ -27,29 +26,21 @@ export interface Incoming {
 
 /** What the middleware needs. */
 export interface Deps {
-  readonly faults: Faults
+  readonly faults: Faults.Faults
   readonly journal: Journal
   readonly apiKey: string | undefined
   readonly encoding: AnswerEncoding
 }
 
-const parseJson = (text: string): Option.Option<unknown> => {
-  if (text.trim() === "") return Option.none()
-  try {
-    return Option.some(JSON.parse(text) as unknown)
-  } catch {
-    return Option.none()
-  }
-}
+const parseJson = Option.liftThrowable((text: string): unknown => JSON.parse(text))
 
-const unauthorized = (deps: Deps, request: Incoming): Option.Option<Answer> => {
+const unauthorized = (deps: Deps, request: Incoming): Answer | undefined => {
   const value = request.headers.authorization ?? ""
-  const fail = (message: string) =>
-    Option.some(envelope(401, ErrorCode.Unauthorized, message, request.traceId))
+  const fail = (message: string) => envelope(401, ErrorCode.Unauthorized, message, request.traceId)
   if (value.trim() === "") return fail("Missing Authorization header")
   const token = /^\s*Bearer\s+(\S.*?)\s*$/i.exec(value)?.[1]
   if (token === undefined) return fail("Invalid Authorization header; expected Bearer <token>")
-  return deps.apiKey !== undefined && token !== deps.apiKey ? fail("Invalid API key") : Option.none()
+  return deps.apiKey !== undefined && token !== deps.apiKey ? fail("Invalid API key") : undefined
 }
 
 /** Linq's 404 for a path it does not serve (a wrong base path included). */
@@ -61,32 +52,24 @@ export const notFound = (request: Incoming): Effect.Effect<Answer> =>
 
 /** The route `name`, answered by `handler` inside the journal, the faults and the bearer check. */
 export const route =
-  (deps: Deps, route: RouteName) =>
-  (
-    routeHandler: (request: Incoming) => Effect.Effect<Answer>
-  ): Effect.Effect<
-    HttpServerResponse.HttpServerResponse,
-    ConnectionDropped,
-    HttpServerRequest.HttpServerRequest
-  > =>
+  (deps: Deps, route: RouteName) => (routeHandler: (request: Incoming) => Effect.Effect<Answer>) =>
     Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
-      const params: Incoming["params"] = Option.match(context, {
-        onNone: () => ({}),
-        onSome: (c) => c.params
-      })
+      const params: Incoming["params"] = Option.isSome(context) ? context.value.params : {}
       // a chat route without a chat id (`/v3/chats//participants`) is no route
-      const noChat = route !== "unknown" && route.startsWith("check") === false && !params.chatId
+      const noChat = route !== "unknown" && !route.startsWith("check") && !params.chatId
       const [name, handler] = noChat ? (["unknown", notFound] as const) : [route, routeHandler]
       const text = yield* Effect.orElseSucceed(request.text, () => "")
+      const json = parseJson(text)
+      const traceId = yield* Ids.traceId
       const incoming: Incoming = {
         method: request.method,
         url: request.url,
         headers: request.headers,
-        json: parseJson(text),
+        json,
         params,
-        traceId: yield* Ids.traceId
+        traceId
       }
       const fault = yield* deps.faults.take(name)
       const original = request.originalUrl
@@ -102,21 +85,18 @@ export const route =
         ...(chatId === undefined ? {} : { chatId }),
         headers: redactHeaders(request.headers),
         text,
-        ...Option.match(incoming.json, { onNone: () => ({}), onSome: (json) => ({ json }) }),
+        ...(Option.isSome(json) ? { json: json.value } : {}),
         ...(Option.isSome(fault) ? { fault: fault.value } : {}),
-        traceId: incoming.traceId
+        traceId
       })
-      const normal = Option.match(unauthorized(deps, incoming), {
-        onNone: () => handler(incoming),
-        onSome: Effect.succeed
-      })
-      const outcome = yield* Option.match(fault, {
-        onNone: () => normal,
-        onSome: (f) => runFault(f, incoming, normal)
-      }).pipe(Effect.onInterrupt(() => deps.journal.close(seq, { _tag: "Interrupted" })))
+      const denied = unauthorized(deps, incoming)
+      const normal = denied === undefined ? handler(incoming) : Effect.succeed(denied)
+      const outcome = yield* (Option.isSome(fault) ? Faults.run(fault.value, traceId, normal) : normal).pipe(
+        Effect.onInterrupt(() => deps.journal.close(seq, { _tag: "Interrupted" }))
+      )
       if (outcome === "drop") {
         yield* deps.journal.close(seq, { _tag: "Disconnected" })
-        return yield* drop
+        return yield* Faults.drop
       }
       yield* deps.journal.close(seq, { _tag: "Responded", status: outcome.status })
       return yield* toResponse(outcome, deps.encoding, request.headers["accept-encoding"])

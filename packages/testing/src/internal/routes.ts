@@ -12,13 +12,12 @@ import {
   ErrorCode,
   envelope,
   json,
-  queued,
   type ViolationOverrides,
   violationAnswer
 } from "./answers.js"
-import type { ConnectionDropped } from "./faultAnswers.js"
+import type { ConnectionDropped } from "./faults.js"
 import { type Deps, type Incoming, notFound, route } from "./middleware.js"
-import type { State } from "./state.js"
+import type { ChangeResult, State } from "./state.js"
 
 const encodeChat = Schema.encodeSync(Chat)
 
@@ -31,11 +30,10 @@ export const normalizeBasePath = (basePath: string = "/api/partner"): string => 
 /** Reads a handle field (`handle` or `address`) from the JSON body. */
 const readHandle = (request: Incoming, field: string): Either.Either<string, Answer> => {
   const fail = (code: number, message: string) => Either.left(envelope(400, code, message, request.traceId))
-  if (Option.isNone(request.json))
-    return fail(ErrorCode.InvalidRequestBody, "Request body must be valid JSON")
-  const body = request.json.value
+  const body = Option.getOrUndefined(request.json)
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return fail(ErrorCode.InvalidRequestBody, "Request body must be a JSON object")
+    const what = Option.isNone(request.json) ? "valid JSON" : "a JSON object"
+    return fail(ErrorCode.InvalidRequestBody, `Request body must be ${what}`)
   }
   const value: unknown = (body as Record<string, unknown>)[field]
   if (value === undefined || value === null || value === "") {
@@ -47,17 +45,32 @@ const readHandle = (request: Incoming, field: string): Either.Either<string, Ans
       `${field} must be a string: an E.164 phone number or an email address`
     )
   }
-  if (!isHandle(value)) {
-    return fail(
-      ErrorCode.InvalidPhoneFormat,
-      value.includes("@") ? "Invalid email address format" : "Phone number must be in E.164 format"
-    )
-  }
-  return Either.right(value)
+  if (isHandle(value)) return Either.right(value)
+  const message = value.includes("@")
+    ? "Invalid email address format"
+    : "Phone number must be in E.164 format"
+  return fail(ErrorCode.InvalidPhoneFormat, message)
 }
 
 const chatNotFound = (request: Incoming) =>
   envelope(404, ErrorCode.ChatNotFound, "Chat not found", request.traceId)
+
+const changeAnswer =
+  (op: "add" | "remove", request: Incoming, overrides: ViolationOverrides) =>
+  (result: ChangeResult): Answer => {
+    switch (result._tag) {
+      case "ChatNotFound":
+        return chatNotFound(request)
+      case "Refused": {
+        const { status, code, message } = violationAnswer(result.violation, overrides)
+        return envelope(status, code, message, request.traceId)
+      }
+      case "Accepted": {
+        const message = op === "add" ? "Participant addition queued" : "Participant removal queued"
+        return json(202, { message, status: "accepted", trace_id: request.traceId })
+      }
+    }
+  }
 
 /** The fake's app: every route, and a 404 in Linq's envelope for anything else. */
 export const make = (
@@ -66,32 +79,19 @@ export const make = (
   const { state } = deps
   const chatId = (request: Incoming) => request.params.chatId ?? ""
 
+  // a malformed handle is answered by readHandle's own envelope (the error channel, merged back)
   const participants = (op: "add" | "remove") => (request: Incoming) =>
-    Either.match(readHandle(request, "handle"), {
-      onLeft: Effect.succeed,
-      onRight: (handle) =>
-        Effect.map(state[op](chatId(request), handle), (result): Answer => {
-          switch (result._tag) {
-            case "ChatNotFound":
-              return chatNotFound(request)
-            case "Refused": {
-              const { status, code, message } = violationAnswer(result.violation, deps.overrides)
-              return envelope(status, code, message, request.traceId)
-            }
-            case "Accepted":
-              return queued(op, request.traceId)
-          }
-        })
-    })
+    Effect.flatMap(readHandle(request, "handle"), (handle) => state[op](chatId(request), handle)).pipe(
+      Effect.map(changeAnswer(op, request, deps.overrides)),
+      Effect.merge
+    )
 
   const capability = (service: "iMessage" | "RCS") => (request: Incoming) =>
-    Either.match(readHandle(request, "address"), {
-      onLeft: Effect.succeed,
-      onRight: (address) =>
-        Effect.map(state.capabilities(address), (services) =>
-          json(200, { address, available: services.includes(service) })
-        )
-    })
+    Effect.flatMap(readHandle(request, "address"), (address) =>
+      Effect.map(state.capabilities(address), (services) =>
+        json(200, { address, available: services.includes(service) })
+      )
+    ).pipe(Effect.merge)
 
   const getChat = (request: Incoming) =>
     Effect.map(
@@ -108,14 +108,9 @@ export const make = (
   )
   const prefixed = deps.basePath === "" ? router : HttpRouter.prefixAll(router, `/${deps.basePath.slice(1)}`)
   // Paths as they are: case kept, no length limit on a chat id, no slash forgiven.
-  const config = {
-    caseSensitive: true,
-    maxParamLength: Number.MAX_SAFE_INTEGER,
-    ignoreTrailingSlash: false,
-    ignoreDuplicateSlashes: false
-  }
+  const config = { caseSensitive: true, maxParamLength: Number.MAX_SAFE_INTEGER, ignoreTrailingSlash: false }
   return HttpRouter.toHttpApp(prefixed).pipe(
-    HttpRouter.withRouterConfig(config),
+    HttpRouter.withRouterConfig({ ...config, ignoreDuplicateSlashes: false }),
     Effect.map((app) => Effect.catchTag(app, "RouteNotFound", () => route(deps, "unknown")(notFound)))
   )
 }

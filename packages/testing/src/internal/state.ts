@@ -12,8 +12,6 @@ import type { FakeSeed, SeedChat } from "../Seed.js"
 import { chatFromSeed } from "../Seed.js"
 import * as Ids from "./ids.js"
 
-const ALL_SERVICES: ReadonlyArray<ServiceType> = ["iMessage", "SMS", "RCS"]
-
 /** What became of an add or a remove. */
 export type ChangeResult =
   | { readonly _tag: "ChatNotFound" }
@@ -25,36 +23,31 @@ interface Data {
   readonly capabilities: ReadonlyMap<string, ReadonlyArray<ServiceType>>
 }
 
-const servicesOf = (data: Data, handle: string): ReadonlyArray<ServiceType> => {
-  const exact = data.capabilities.get(handle)
-  if (exact !== undefined) return exact
-  for (const [key, services] of data.capabilities) {
-    if (GroupChatRules.sameHandle(key, handle)) return services
-  }
-  return ALL_SERVICES
-}
+const ALL_SERVICES: ReadonlyArray<ServiceType> = ["iMessage", "SMS", "RCS"]
+
+const servicesOf = ({ capabilities }: Data, handle: string): ReadonlyArray<ServiceType> =>
+  capabilities.get(handle) ??
+  Array.from(capabilities).find(([key]) => GroupChatRules.sameHandle(key, handle))?.[1] ??
+  ALL_SERVICES
 
 const withChat = (data: Data, chat: Chat): Data => ({
-  chats: new Map(data.chats).set(chat.id, chat),
-  capabilities: data.capabilities
+  ...data,
+  chats: new Map(data.chats).set(chat.id, chat)
 })
 
-type Operation = "add" | "remove"
+/** One add or remove: the operation, the chat, the handle, and the new entry's id. */
+interface Change {
+  readonly op: "add" | "remove"
+  readonly chatId: string
+  readonly handle: string
+  readonly id: string
+}
 
-const apply = (op: Operation, chat: Chat, handle: string, now: DateTime.Utc, id: string): Chat => {
+const apply = ({ op, handle, id }: Change, chat: Chat, now: DateTime.Utc): Chat => {
+  const service = chat.service ?? "SMS"
   const handles =
     op === "add"
-      ? [
-          ...chat.handles,
-          {
-            id,
-            handle,
-            service: chat.service ?? "SMS",
-            joined_at: now,
-            left_at: null,
-            status: "active" as const
-          }
-        ]
+      ? [...chat.handles, { id, handle, service, joined_at: now, left_at: null, status: "active" as const }]
       : // Every active entry of the handle goes (an email may be listed in two cases).
         chat.handles.map((h) =>
           GroupChatRules.isActive(h) && GroupChatRules.sameHandle(h.handle, handle)
@@ -64,24 +57,21 @@ const apply = (op: Operation, chat: Chat, handle: string, now: DateTime.Utc, id:
   return { ...chat, handles, updated_at: now }
 }
 
-/** Checks `op` against `data` and, when allowed and `commit` is set, applies it (one pure step). */
+/** Checks `change` against `data` and, when allowed and `commit` is set, applies it (one pure step). */
 const step = (
   data: Data,
-  op: Operation,
-  chatId: string,
-  handle: string,
+  change: Change,
   now: DateTime.Utc,
-  id: string,
   commit: boolean
 ): readonly [ChangeResult, Data] => {
-  const chat = data.chats.get(chatId)
+  const chat = data.chats.get(change.chatId)
   if (chat === undefined) return [{ _tag: "ChatNotFound" }, data]
   const violation: Option.Option<GroupChatRuleViolation> =
-    op === "add"
-      ? GroupChatRules.checkAdd(chat, handle, servicesOf(data, handle))
-      : GroupChatRules.checkRemove(chat, handle)
+    change.op === "add"
+      ? GroupChatRules.checkAdd(chat, change.handle, servicesOf(data, change.handle))
+      : GroupChatRules.checkRemove(chat, change.handle)
   if (Option.isSome(violation)) return [{ _tag: "Refused", violation: violation.value }, data]
-  return [{ _tag: "Accepted" }, commit ? withChat(data, apply(op, chat, handle, now, id)) : data]
+  return [{ _tag: "Accepted" }, commit ? withChat(data, apply(change, chat, now)) : data]
 }
 
 /** The state, made from a seed for the lifetime of the scope. */
@@ -97,14 +87,14 @@ export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput = Durati
     const queued = Duration.greaterThan(delay, Duration.zero)
 
     // The rules are checked on arrival and again when a queued change is applied: a stale one is dropped.
-    const change = (op: Operation) => (chatId: string, handle: string) =>
+    const change = (op: Change["op"]) => (chatId: string, handle: string) =>
       Effect.gen(function* () {
         const now = yield* DateTime.now
-        const id = yield* Ids.uuid
-        const result = yield* Ref.modify(ref, (data) => step(data, op, chatId, handle, now, id, !queued))
+        const change: Change = { op, chatId, handle, id: yield* Ids.uuid }
+        const result = yield* Ref.modify(ref, (data) => step(data, change, now, !queued))
         if (queued && result._tag === "Accepted") {
           const later = Effect.flatMap(DateTime.now, (at) =>
-            Ref.update(ref, (data) => step(data, op, chatId, handle, at, id, true)[1])
+            Ref.update(ref, (data) => step(data, change, at, true)[1])
           )
           // forked from an uninterruptible region: the queued fiber itself must stay interruptible
           yield* FiberSet.run(queue, Effect.interruptible(Effect.delay(later, delay)))
@@ -112,15 +102,15 @@ export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput = Durati
         return result
       }).pipe(Effect.uninterruptible)
 
+    const read = <A>(f: (data: Data) => A) => Effect.map(Ref.get(ref), f)
     return {
-      chat: (chatId: string) =>
-        Effect.map(Ref.get(ref), (data) => Option.fromNullable(data.chats.get(chatId))),
-      chats: Effect.map(Ref.get(ref), (data) => Array.from(data.chats.values())),
+      chat: (chatId: string) => read((data) => Option.fromNullable(data.chats.get(chatId))),
+      chats: read((data) => Array.from(data.chats.values())),
       putChat: (chat: SeedChat) => Ref.update(ref, (data) => withChat(data, chatFromSeed(chat))),
-      capabilities: (handle: string) => Effect.map(Ref.get(ref), (data) => servicesOf(data, handle)),
+      capabilities: (handle: string) => read((data) => servicesOf(data, handle)),
       setCapabilities: (handle: string, services: ReadonlyArray<ServiceType>) =>
         Ref.update(ref, (data) => ({
-          chats: data.chats,
+          ...data,
           capabilities: new Map(data.capabilities).set(handle, services)
         })),
       add: change("add"),
