@@ -66,7 +66,9 @@ const embedded = Effect.scoped(
       )
     )
     const journal = yield* fake.journal
-    yield* Console.log(`\nFakeLinq answered ${journal.length} requests; nothing left the machine.`)
+    yield* Console.log(
+      `\nThe embedded FakeLinq answered ${journal.length} requests (the membership steps counted theirs above); nothing left the machine.`
+    )
   })
 )
 
