@@ -3,26 +3,31 @@
  * 127.0.0.1 over a real HTTP client (undici). With LINQ_API_V3_API_KEY set,
  * the same examples run against the real Linq API (or LINQ_API_V3_BASE_URL).
  */
+import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq } from "@linq-effect/testing"
 import { Config, Console, Effect, Layer, Option } from "effect"
 import * as AddParticipant from "./add-participant.js"
 import * as BatchAdd from "./batch-add.js"
+import * as Membership from "./membership.js"
 import * as Onboarding from "./onboarding.js"
 import * as RemoveParticipant from "./remove-participant.js"
 import * as RuleViolations from "./rule-violations.js"
+import { layerFromEnv, type ScenarioTag } from "./Scenario.js"
 import * as Telemetry from "./telemetry.js"
-import { layerFromEnv } from "./Scenario.js"
 
-const examples = [
+const examples: ReadonlyArray<
+  readonly [string, Effect.Effect<void, unknown, LinqHttpClient | ScenarioTag | HttpClient.HttpClient>]
+> = [
   ["add a participant", AddParticipant.program],
   ["remove a participant", RemoveParticipant.program],
   ["handle every group-chat rule violation", RuleViolations.program],
   ["add several handles, two at a time", BatchAdd.program],
   ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program],
+  ["group membership: read a chat, a batch, a sync, the three rule modes", Membership.program],
   ["export the SDK's spans and metrics with OpenTelemetry (its own FakeLinq, one 503)", Telemetry.program]
-] as const
+]
 
 const runAll = Effect.forEach(examples, ([title, program], i) =>
   Console.log(`\n${i + 1}. ${title}`).pipe(Effect.zipRight(program))
@@ -39,7 +44,7 @@ const real = Effect.gen(function* () {
   yield* runAll.pipe(
     Effect.provide(
       Layer.mergeAll(
-        LinqHttpClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici)),
+        LinqHttpClient.layerConfig().pipe(Layer.provideMerge(NodeHttpClient.layerUndici)),
         layerFromEnv
       )
     )
@@ -56,14 +61,16 @@ const embedded = Effect.scoped(
       Effect.provide(
         Layer.mergeAll(
           LinqHttpClient.layer({ apiKey: "demo-key", baseUrl: fake.baseUrl }).pipe(
-            Layer.provide(NodeHttpClient.layerUndici)
+            Layer.provideMerge(NodeHttpClient.layerUndici)
           ),
           layerFromEnv
         )
       )
     )
     const journal = yield* fake.journal
-    yield* Console.log(`\nFakeLinq answered ${journal.length} requests; nothing left the machine.`)
+    yield* Console.log(
+      `\nThe embedded FakeLinq answered ${journal.length} requests (the membership steps counted theirs above); nothing left the machine.`
+    )
   })
 )
 
