@@ -2,24 +2,59 @@
  * The operation metrics, and the wrapper that records them around a call.
  */
 import type { Effect as E } from "effect"
-import { Cause, Clock, Effect, Exit, Metric, MetricBoundaries } from "effect"
+import { Cause, Clock, Effect, Exit, Metric, MetricBoundaries, MetricKey } from "effect"
 
-/**
- * Calls by `operation` and `outcome` (`success`, or the error's tag).
- */
-export const callsTotal = Metric.counter("linq_client_calls_total", {
+const callsKey = MetricKey.counter("linq_client_calls_total", {
   description: "Calls of the Linq client's operations, by operation and outcome (success or the error's tag)",
   incremental: true
 })
 
-/**
- * Call durations in milliseconds by `operation`, retries and waits included.
- */
-export const callDuration = Metric.histogram(
+const durationKey = MetricKey.histogram(
   "linq_client_call_duration_ms",
   MetricBoundaries.exponential({ start: 5, factor: 2, count: 15 }),
   "Duration of the Linq client's operations in milliseconds, retries included, by operation"
 )
+
+/**
+ * Calls by `operation` and `outcome` (`success`, or the error's tag).
+ */
+export const callsTotal = Metric.fromMetricKey(callsKey)
+
+/**
+ * Call durations in milliseconds by `operation`, retries and waits included.
+ */
+export const callDuration = Metric.fromMetricKey(durationKey)
+
+/*
+ * The tagged metrics are made once per operation (and outcome) from tagged
+ * keys rather than with `Metric.tagged` per call: a `Metric.tagged` metric
+ * builds a new key (hashing a `JSON.stringify` of its description) and looks
+ * it up in the registry on every update. Same names, tags and registry
+ * entries either way.
+ */
+const counters = new Map<string, Metric.Metric.Counter<number>>()
+const histograms = new Map<string, Metric.Metric.Histogram<number>>()
+
+const callCounter = (operation: string, outcome: string): Metric.Metric.Counter<number> => {
+  const key = `${operation} ${outcome}`
+  let counter = counters.get(key)
+  if (counter === undefined) {
+    counter = Metric.fromMetricKey(
+      callsKey.pipe(MetricKey.tagged("operation", operation), MetricKey.tagged("outcome", outcome))
+    )
+    counters.set(key, counter)
+  }
+  return counter
+}
+
+const durationHistogram = (operation: string): Metric.Metric.Histogram<number> => {
+  let histogram = histograms.get(operation)
+  if (histogram === undefined) {
+    histogram = Metric.fromMetricKey(durationKey.pipe(MetricKey.tagged("operation", operation)))
+    histograms.set(operation, histogram)
+  }
+  return histogram
+}
 
 /** `success`, the error's tag, `interrupted` or `defect`. */
 const outcomeOf = <A, Err>(exit: Exit.Exit<A, Err>): string => {
@@ -39,18 +74,17 @@ const outcomeOf = <A, Err>(exit: Exit.Exit<A, Err>): string => {
  * it on the fiber's clock. Tags carry the operation and outcome only: never a
  * handle, chat id or key.
  */
-export const metered =
-  (operation: string) =>
-  <A, Err, R>(effect: E.Effect<A, Err, R>): E.Effect<A, Err, R> =>
+export const metered = (operation: string) => {
+  const duration = durationHistogram(operation)
+  return <A, Err, R>(effect: E.Effect<A, Err, R>): E.Effect<A, Err, R> =>
     Effect.flatMap(Clock.currentTimeMillis, (start) =>
       Effect.onExit(effect, (exit) =>
         Effect.flatMap(Clock.currentTimeMillis, (end) =>
           Effect.zipRight(
-            Metric.increment(
-              Metric.tagged(Metric.tagged(callsTotal, "operation", operation), "outcome", outcomeOf(exit))
-            ),
-            Metric.update(Metric.tagged(callDuration, "operation", operation), end - start)
+            Metric.increment(callCounter(operation, outcomeOf(exit))),
+            Metric.update(duration, end - start)
           )
         )
       )
     )
+}
