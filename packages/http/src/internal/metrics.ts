@@ -29,7 +29,9 @@ export const attemptCounter = (method: string, route: string): Metric.Metric.Cou
   const key = `${method} ${route}`
   let counter = tagged.get(key)
   if (counter === undefined) {
-    counter = Metric.fromMetricKey(attempts.pipe(MetricKey.tagged("method", method), MetricKey.tagged("route", route)))
+    counter = Metric.fromMetricKey(
+      attempts.pipe(MetricKey.tagged("method", method), MetricKey.tagged("route", route))
+    )
     tagged.set(key, counter)
   }
   return counter
