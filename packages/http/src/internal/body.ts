@@ -15,7 +15,7 @@ import type { HttpClientResponse } from "@effect/platform"
 import { HttpClientError } from "@effect/platform"
 import { Effect } from "effect"
 import type { NodeStream, WebStream } from "./source.js"
-import { bodyOf, isWebStream } from "./source.js"
+import { bodyOf, isWebStream, release } from "./source.js"
 
 /** A body read: its text, or, over the cap, the text of its start. */
 export type Body =
@@ -145,8 +145,9 @@ export const readBody = (
   maxBytes: number
 ): Effect.Effect<Body, HttpClientError.ResponseError> => {
   const body = bodyOf(response)
-  if (body === null) return Effect.succeed({ _tag: "Read", text: "" })
   if (body === undefined) return readOther(response, maxBytes)
+  release(response)
+  if (body === null) return Effect.succeed({ _tag: "Read", text: "" })
   const read = isWebStream(body) ? readWeb(body, maxBytes) : readNode(body, maxBytes)
   return Effect.mapBoth(read, {
     onFailure: (cause) =>
