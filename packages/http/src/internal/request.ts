@@ -11,9 +11,39 @@ import { headersProblem } from "./options.js"
 
 export const USER_AGENT = "linq-effect/0.1.0"
 
-/** Percent-encodes one path segment; lone surrogates (which `encodeURIComponent` throws on) become U+FFFD. */
-const encodeSegment = (value: string): string =>
-  encodeURIComponent(value.replace(/[\uD800-\uDFFF]/gu, "\uFFFD"))
+/**
+ * Percent-encodes one path segment; lone surrogates (which `encodeURIComponent` throws on) become U+FFFD.
+ * `encodeURIComponent` throws only on those, so the replacement runs only then.
+ */
+const encodeSegment = (value: string): string => {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    return encodeURIComponent(value.replace(/[\uD800-\uDFFF]/gu, "\uFFFD"))
+  }
+}
+
+/** A path template split once: the literal text around each `{name}`. */
+interface Template {
+  readonly literals: ReadonlyArray<string>
+  readonly names: ReadonlyArray<string>
+}
+
+const templates = new Map<string, Template>()
+
+/** The template split at its `{name}` placeholders, made once per template (templates are the SDK's constants). */
+const templateOf = (template: string): Template => {
+  let split = templates.get(template)
+  if (split === undefined) {
+    const parts = template.split(/\{(\w+)\}/g)
+    split = {
+      literals: parts.filter((_, i) => i % 2 === 0),
+      names: parts.filter((_, i) => i % 2 === 1)
+    }
+    if (templates.size < 1024) templates.set(template, split)
+  }
+  return split
+}
 
 /**
  * Fills a path template. A missing, empty, `.` or `..` value is refused:
@@ -24,16 +54,19 @@ export const fillPath = (
   template: string,
   params: Readonly<Record<string, string>> | undefined
 ): Either.Either<string, string> => {
-  let problem: string | undefined
-  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+  const { literals, names } = templateOf(template)
+  let path = literals[0] ?? ""
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? ""
     const value = params?.[name]
     if (value === undefined || value === "" || value === "." || value === "..") {
-      problem ??= `path parameter ${name} ${value === undefined ? "is missing" : `cannot be ${JSON.stringify(value)}`}`
-      return ""
+      return Either.left(
+        `path parameter ${name} ${value === undefined ? "is missing" : `cannot be ${JSON.stringify(value)}`}`
+      )
     }
-    return encodeSegment(value)
-  })
-  return problem === undefined ? Either.right(path) : Either.left(problem)
+    path += encodeSegment(value) + (literals[i + 1] ?? "")
+  }
+  return Either.right(path)
 }
 
 /**
