@@ -87,7 +87,10 @@ export const makeExecute = (pipeline: Pipeline) => {
           })
         )
       })
-      return Effect.retry(attempt, policy).pipe(
+      // With no retry to make, the schedule's driver (its refs and the iteration
+      // metadata service around every attempt) would only cost: the attempt alone
+      // fails the same way.
+      return (retries === 0 ? attempt : Effect.retry(attempt, policy)).pipe(
         Effect.mapError((failure) => failure.error),
         Effect.onExit((exit) =>
           Effect.annotateCurrentSpan({
