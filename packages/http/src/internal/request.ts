@@ -6,7 +6,7 @@
  * @internal
  */
 import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "@effect/platform"
-import { Effect, Either, FiberRef, pipe, Redacted } from "effect"
+import { Effect, Either, pipe, Redacted } from "effect"
 import { headersProblem } from "./options.js"
 
 export const USER_AGENT = "linq-effect/0.1.0"
@@ -124,13 +124,17 @@ export const buildRequest = (
     )
   )
 
-/** The request with the current span's `traceparent` / `b3`, unless propagation is turned off. */
+/**
+ * The request with the current span's `traceparent` / `b3`, unless propagation is turned off.
+ * One read of the fiber (what `FiberRef.get` and `Effect.currentSpan` read, without their
+ * three steps and the failure `currentSpan` makes when there is no span).
+ */
 export const withTraceContext = (request: HttpClientRequest.HttpClientRequest) =>
-  Effect.flatMap(FiberRef.get(HttpClient.currentTracerPropagation), (propagate) =>
-    propagate
-      ? Effect.currentSpan.pipe(
-          Effect.map((span) => HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))),
-          Effect.orElseSucceed(() => request)
-        )
-      : Effect.succeed(request)
-  )
+  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) => {
+    const span = fiber.currentSpan
+    return Effect.succeed(
+      span !== undefined && span._tag === "Span" && fiber.getFiberRef(HttpClient.currentTracerPropagation)
+        ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
+        : request
+    )
+  })
