@@ -2,7 +2,19 @@
  * The operation metrics, and the wrapper that records them around a call.
  */
 import type { Effect as E } from "effect"
-import { Cause, Clock, Effect, Exit, Metric, MetricBoundaries, MetricKey } from "effect"
+import type { Fiber } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  DefaultServices,
+  Effect,
+  Exit,
+  FiberRef,
+  Metric,
+  MetricBoundaries,
+  MetricKey
+} from "effect"
 
 const callsKey = MetricKey.counter("linq_client_calls_total", {
   description: "Calls of the Linq client's operations, by operation and outcome (success or the error's tag)",
@@ -69,22 +81,29 @@ const outcomeOf = <A, Err>(exit: Exit.Exit<A, Err>): string => {
   return Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "defect"
 }
 
+/** What `Clock.currentTimeMillis` reads, read from the fiber (the fiber's clock, a test clock included). */
+const nowOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): number =>
+  Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock).unsafeCurrentTimeMillis()
+
 /**
  * Runs `effect` as one call of `operation`, counting its outcome and timing
  * it on the fiber's clock. Tags carry the operation and outcome only: never a
- * handle, chat id or key.
+ * handle, chat id or key. The clock and the metrics are read and updated
+ * straight from the fiber (as `Clock.currentTimeMillis` and `Metric.update`
+ * do, with the fiber's metric labels), one step at each end instead of six.
  */
 export const metered = (operation: string) => {
   const duration = durationHistogram(operation)
   return <A, Err, R>(effect: E.Effect<A, Err, R>): E.Effect<A, Err, R> =>
-    Effect.flatMap(Clock.currentTimeMillis, (start) =>
-      Effect.onExit(effect, (exit) =>
-        Effect.flatMap(Clock.currentTimeMillis, (end) =>
-          Effect.zipRight(
-            Metric.increment(callCounter(operation, outcomeOf(exit))),
-            Metric.update(duration, end - start)
-          )
-        )
+    Effect.withFiberRuntime<A, Err, R>((fiber) => {
+      const start = nowOf(fiber)
+      return Effect.onExit(effect, (exit) =>
+        Effect.withFiberRuntime<void>((fiber) => {
+          const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
+          callCounter(operation, outcomeOf(exit)).unsafeUpdate(1, labels)
+          duration.unsafeUpdate(nowOf(fiber) - start, labels)
+          return Effect.void
+        })
       )
-    )
+    })
 }

@@ -11,7 +11,7 @@ import type { Headers, HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
 import type { RateLimiter } from "effect"
-import { Cause, Duration, Effect, Either, Metric, Option } from "effect"
+import { Cause, Duration, Effect, Either, FiberRef, Option } from "effect"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { schedule } from "../RetryPolicy.js"
@@ -62,7 +62,7 @@ export const makeExecute = (pipeline: Pipeline) => {
     const { method, url } = httpRequest
     const call = { decode: decoderFor(request.response), recognize: request.recognize }
     const spanName = `Linq ${method} ${request.path}`
-    const counted = Metric.increment(attemptCounter(method, request.path))
+    const counter = attemptCounter(method, request.path)
     const onTimeout = (): AttemptFailure<E> => ({
       error: new RequestTimeout({ method, url, timeout: attemptTimeout }),
       retryable: true,
@@ -77,9 +77,12 @@ export const makeExecute = (pipeline: Pipeline) => {
       })
       const timed = Duration.isFinite(attemptTimeout) ? timeoutFail(sent, attemptTimeout, onTimeout) : sent
       const limited = pipeline.limiter === undefined ? timed : pipeline.limiter(timed)
-      const attempt = Effect.suspend(() => {
+      // The attempt is counted straight from the fiber (as `Metric.increment` does,
+      // with the fiber's metric labels), in the step that numbers it.
+      const attempt = Effect.withFiberRuntime<A, AttemptFailure<E>>((fiber) => {
         attempts++
-        return Effect.zipRight(counted, limited).pipe(
+        counter.unsafeUpdate(1, fiber.getFiberRef(FiberRef.currentMetricLabels))
+        return limited.pipe(
           Effect.tapBoth({
             onFailure: (failure) =>
               Effect.logDebug(`${spanName}: attempt ${attempts} failed with ${failure.error._tag}`),
