@@ -134,14 +134,14 @@ const explain = <E, V, R>(
     })
   )
 
+// Made once: the tagged metrics of the operation are looked up here, not per call.
+const meteredAdd = metered("addParticipant")
+const meteredRemove = metered("removeParticipant")
+
 /** `addParticipant`: validate, then add under the rule mode; one metered call. */
 export const add = (chatId: string | ChatId, handle: string | Handle, options?: ChangeOptions) =>
-  metered("addParticipant")(
-    Effect.flatMap(validate(chatId, handle), (v) => addValidated(v.chatId, v.handle, options))
-  )
+  meteredAdd(Effect.flatMap(validate(chatId, handle), (v) => addValidated(v.chatId, v.handle, options)))
 
 /** `removeParticipant`: validate, then remove under the rule mode; one metered call. */
 export const remove = (chatId: string | ChatId, handle: string | Handle, options?: ChangeOptions) =>
-  metered("removeParticipant")(
-    Effect.flatMap(validate(chatId, handle), (v) => removeValidated(v.chatId, v.handle, options))
-  )
+  meteredRemove(Effect.flatMap(validate(chatId, handle), (v) => removeValidated(v.chatId, v.handle, options)))

@@ -94,13 +94,15 @@ const nowOf = (fiber: Fiber.RuntimeFiber<unknown, unknown>): number =>
  */
 export const metered = (operation: string) => {
   const duration = durationHistogram(operation)
+  const succeeded = callCounter(operation, "success")
   return <A, Err, R>(effect: E.Effect<A, Err, R>): E.Effect<A, Err, R> =>
     Effect.withFiberRuntime<A, Err, R>((fiber) => {
       const start = nowOf(fiber)
       return Effect.onExit(effect, (exit) =>
         Effect.withFiberRuntime<void>((fiber) => {
           const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
-          callCounter(operation, outcomeOf(exit)).unsafeUpdate(1, labels)
+          const counter = Exit.isSuccess(exit) ? succeeded : callCounter(operation, outcomeOf(exit))
+          counter.unsafeUpdate(1, labels)
           duration.unsafeUpdate(nowOf(fiber) - start, labels)
           return Effect.void
         })
