@@ -13,6 +13,8 @@ import type {
   AddRuleViolation,
   ChatId,
   Handle,
+  LinqApiError,
+  LinqTransportError,
   ParticipantAddResponse as AddResponse,
   ParticipantRemoveResponse as RemoveResponse,
   RemoveParticipantError,
@@ -24,12 +26,15 @@ import {
   parseChatId,
   parseHandle
 } from "@linq-effect/core"
+import type { ErrorMapping } from "@linq-effect/http"
 import { LinqHttpClient } from "@linq-effect/http"
+import type { Schema } from "effect"
 import { Effect, Option } from "effect"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
 import { recognizeAdd, recognizeRemove } from "./recognize.js"
+import type { ServerAnswer } from "./rules.js"
 import { addViolation, needsDiagnosis, removeViolation, withAnswer } from "./rules.js"
 
 /** The API path of the participants of a chat. */
@@ -51,71 +56,83 @@ const validate = (chatId: string | ChatId, handle: string | Handle) =>
     Effect.map(parseHandle(handle), (h) => ({ chatId: id, handle: h }))
   )
 
-/** Sends an add of a validated handle, rules decided as `mode` says. */
-export const addValidated = (
-  chatId: ChatId,
-  handle: Handle,
-  options: ChangeOptions | undefined
-): Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> => {
-  const send = Effect.flatMap(LinqHttpClient, (client) =>
-    client.execute({
-      method: "POST",
-      path: PARTICIPANTS_PATH,
-      params: { chatId },
-      body: { handle },
-      response: ParticipantAddResponse,
-      recognize: recognizeAdd(chatId, handle),
-      ...requestOverrides(options)
-    })
-  )
-  switch (options?.rules ?? DEFAULT_RULE_MODE) {
-    case "server":
-      return send
-    case "preflight":
-      return Effect.flatMap(
-        addViolation(chatId, handle, options),
-        Option.match({ onNone: () => send, onSome: (v) => Effect.fail<AddParticipantError>(v) })
-      )
-    case "diagnose":
-      return Effect.catchIf(send, needsDiagnosis, (error) =>
-        explain(error, addViolation(chatId, handle, options), (v: AddRuleViolation) => withAnswer(v, error))
-      )
-  }
+/** What tells an add from a removal; everything else about a change is shared. */
+interface Change<A, I, V extends ServerAnswer, E> {
+  readonly method: "POST" | "DELETE"
+  readonly response: Schema.Schema<A, I, never>
+  /** The violation the answer alone reports (`recognize.ts`). */
+  readonly recognize: (chatId: ChatId, handle: Handle) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
+  /** The violation the chat's state shows (one chat read, and a capability check where needed). */
+  readonly violation: (
+    chatId: ChatId,
+    handle: Handle,
+    options: CallOptions | undefined
+  ) => Effect.Effect<Option.Option<V>, E, LinqHttpClient>
+  /** A violation found from state, carrying the status, code and trace id of the answer it explains. */
+  readonly withAnswer: (violation: V, error: ServerAnswer) => V
 }
 
-/** Sends a removal of a validated handle, rules decided as `mode` says. */
-export const removeValidated = (
+/** Sends a change of a validated handle, rules decided as its `rules` option says. */
+const underRules =
+  <A, I, V extends ServerAnswer, E>(change: Change<A, I, V, E>) =>
+  (
+    chatId: ChatId,
+    handle: Handle,
+    options: ChangeOptions | undefined
+  ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> => {
+    const send = Effect.flatMap(LinqHttpClient, (client) =>
+      client.execute({
+        method: change.method,
+        path: PARTICIPANTS_PATH,
+        params: { chatId },
+        body: { handle },
+        response: change.response,
+        recognize: change.recognize(chatId, handle),
+        ...requestOverrides(options)
+      })
+    )
+    switch (options?.rules ?? DEFAULT_RULE_MODE) {
+      case "server":
+        return send
+      case "preflight":
+        return Effect.flatMap(
+          change.violation(chatId, handle, options),
+          Option.match({ onNone: () => send, onSome: (violation) => Effect.fail(violation) })
+        )
+      case "diagnose":
+        return Effect.catchIf(send, needsDiagnosis, (error) =>
+          explain(error, change.violation(chatId, handle, options), (violation) =>
+            change.withAnswer(violation, error)
+          )
+        )
+    }
+  }
+
+/** Sends an add of a validated handle under the rule mode. */
+export const addValidated: (
   chatId: ChatId,
   handle: Handle,
   options: ChangeOptions | undefined
-): Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> => {
-  const send = Effect.flatMap(LinqHttpClient, (client) =>
-    client.execute({
-      method: "DELETE",
-      path: PARTICIPANTS_PATH,
-      params: { chatId },
-      body: { handle },
-      response: ParticipantRemoveResponse,
-      recognize: recognizeRemove(chatId, handle),
-      ...requestOverrides(options)
-    })
-  )
-  switch (options?.rules ?? DEFAULT_RULE_MODE) {
-    case "server":
-      return send
-    case "preflight":
-      return Effect.flatMap(
-        removeViolation(chatId, handle, options),
-        Option.match({ onNone: () => send, onSome: (v) => Effect.fail<RemoveParticipantError>(v) })
-      )
-    case "diagnose":
-      return Effect.catchIf(send, needsDiagnosis, (error) =>
-        explain(error, removeViolation(chatId, handle, options), (v: RemoveRuleViolation) =>
-          withAnswer(v, error)
-        )
-      )
-  }
-}
+) => Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> = underRules({
+  method: "POST",
+  response: ParticipantAddResponse,
+  recognize: recognizeAdd,
+  violation: addViolation,
+  withAnswer: (violation: AddRuleViolation, error) => withAnswer(violation, error)
+})
+
+/** Sends a removal of a validated handle under the rule mode. */
+export const removeValidated: (
+  chatId: ChatId,
+  handle: Handle,
+  options: ChangeOptions | undefined
+) => Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> = underRules({
+  method: "DELETE",
+  response: ParticipantRemoveResponse,
+  recognize: recognizeRemove,
+  violation: removeViolation,
+  withAnswer: (violation: RemoveRuleViolation, error) => withAnswer(violation, error)
+})
 
 /**
  * The violation `diagnosis` finds, carrying the answer's status, code and
@@ -124,13 +141,13 @@ export const removeValidated = (
 const explain = <E, V, R>(
   original: E,
   diagnosis: Effect.Effect<Option.Option<V>, unknown, R>,
-  carry: (violation: V) => E
-): Effect.Effect<never, E, R> =>
+  carry: (violation: V) => V
+): Effect.Effect<never, E | V, R> =>
   Effect.flatMap(
     Effect.orElseSucceed(diagnosis, () => Option.none<V>()),
     Option.match({
       onNone: () => Effect.fail(original),
-      onSome: (violation) => Effect.fail(carry(violation))
+      onSome: (violation) => Effect.fail<E | V>(carry(violation))
     })
   )
 

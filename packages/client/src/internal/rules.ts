@@ -59,7 +59,7 @@ export const removeViolation = (chatId: ChatId, handle: Handle, options: CallOpt
   Effect.map(getChat(chatId, options), (chat) => GroupChatRules.checkRemove(chat, handle))
 
 /** The server's status, code and trace id an error carries. */
-interface ServerAnswer {
+export interface ServerAnswer {
   readonly _tag: string
   readonly status?: number | undefined
   readonly code?: number | undefined
