@@ -7,7 +7,7 @@ import { TooFewParticipants } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Effect, Either } from "effect"
-import type { Step } from "./sync.js"
+import type { SyncStep as Step } from "../Sync.js"
 
 /** Runs one change; `done` on success or on the answer `alreadySo` (a retried call can see it). */
 export const step = <A, Err extends { readonly _tag: string }>(

@@ -3,15 +3,7 @@
  * succeed, add, then remove (never below 3 on the way), and optionally wait
  * until the chat shows the result.
  */
-import type {
-  AddParticipantError,
-  ChatId,
-  Handle,
-  ParticipantAddResponse,
-  ParticipantRemoveResponse,
-  RemoveParticipantError,
-  SyncParticipantsError
-} from "@linq-effect/core"
+import type { ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
 import {
   CrossServiceAddition,
   GroupChatRules,
@@ -22,13 +14,12 @@ import {
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Clock, Duration, Effect, Option } from "effect"
-import type { Outcome } from "./batch.js"
+import type { SyncResult } from "../Sync.js"
 import { concurrencyOf } from "./batch.js"
 import { add, remove } from "./change.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { callOptions } from "./options.js"
-import type { Plan } from "./plan.js"
 import { isEmpty, planFor, refusal } from "./plan.js"
 import { checkCapability, getChat } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
@@ -40,22 +31,6 @@ export interface SyncOptions extends CallOptions {
   readonly dryRun?: boolean
   readonly wait?: Duration.DurationInput
   readonly concurrency?: number
-}
-
-/** One change of a sync; `done` also when the answer says it was already so. */
-export interface Step<A, Err> extends Outcome<A, Err> {
-  readonly done: boolean
-}
-
-/** What a sync did. */
-export interface SyncResult {
-  readonly chatId: ChatId
-  readonly plan: Plan
-  readonly dryRun: boolean
-  readonly added: ReadonlyArray<Step<ParticipantAddResponse, AddParticipantError>>
-  readonly removed: ReadonlyArray<Step<ParticipantRemoveResponse, RemoveParticipantError>>
-  readonly complete: boolean
-  readonly confirmed: boolean
 }
 
 export const sync = (
