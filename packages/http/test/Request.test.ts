@@ -2,10 +2,15 @@ import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Chat, ParticipantRemoveResponse } from "@linq-effect/core"
 import { Effect, FastCheck as fc, Layer, Redacted } from "effect"
+import { readFileSync } from "node:fs"
 import { DEFAULT_BASE_URL, LinqHttpClient, USER_AGENT } from "../src/index.js"
 import * as RecordingHttpClient from "./RecordingHttpClient.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
 import { API_KEY, addCall, BASE_URL, CHAT_ID, HANDLE, linqLayer } from "./testkit.js"
+
+const packageVersion: string = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8")
+).version
 
 const PATH = `/v3/chats/${CHAT_ID}/participants`
 
@@ -27,7 +32,8 @@ describe("LinqHttpClient request shape", () => {
       expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`)
       expect(request.headers.accept).toBe("application/json")
       expect(request.headers["user-agent"]).toBe(USER_AGENT)
-      expect(request.headers["user-agent"]).toMatch(/^linq-effect\/\d+\.\d+\.\d+/)
+      // The version it names is the package's own (it was left at 0.1.0 when the package moved on).
+      expect(request.headers["user-agent"]).toBe(`linq-effect/${packageVersion}`)
       expect(request.headers["content-type"]).toBe("application/json")
       expect(request.bodyTag).toBe("Uint8Array")
       expect(request.bodyText).toBe(`{"handle":"${HANDLE}"}`)

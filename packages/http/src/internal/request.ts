@@ -9,7 +9,7 @@ import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } fr
 import { Effect, Either, pipe, Redacted } from "effect"
 import { headersProblem } from "./options.js"
 
-export const USER_AGENT = "linq-effect/0.1.0"
+export const USER_AGENT = "linq-effect/0.2.0"
 
 /**
  * Percent-encodes one path segment; lone surrogates (which `encodeURIComponent` throws on) become U+FFFD.
