@@ -293,6 +293,27 @@ for (const transport of transports) {
       })
     )
 
+    // The README's caveat: an answer lost after Linq acted makes the retry meet its own first attempt.
+    for (const [op, expected] of [
+      ["add", "ParticipantAlreadyInChat"],
+      ["remove", "ParticipantNotInChat"]
+    ] as const) {
+      for (const rules of ["server", "diagnose", "preflight"] as const) {
+        it.scoped(`${op} (${rules}): applied but the answer lost, the retry is ${expected}`, () =>
+          Effect.gen(function* () {
+            const { fake, sdk } = yield* start()
+            yield* fake.inject(Fault.answerLost, { route: op, times: 1 })
+            const error = yield* Effect.flip(call(sdk, op, { maxRetries: 1, rules }))
+            expect(error).toMatchObject({ _tag: expected, chatId: C.iMessageGroup })
+            // the change took effect once, by the attempt whose answer was lost
+            expect(yield* fake.participants(C.iMessageGroup)).toEqual(afterSuccess(op))
+            const changes = (yield* fake.journal).filter((e) => e.route === op)
+            expect(changes.map((e) => e.outcome._tag)).toEqual(["Disconnected", "Responded"])
+          })
+        )
+      }
+    }
+
     it.scoped(
       "remove: a connection dropped every time is a ConnectionError after maxRetries + 1 attempts",
       () =>

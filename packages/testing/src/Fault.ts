@@ -83,12 +83,25 @@ export interface Disconnect {
 }
 
 /**
+ * Handle the request (an add or remove takes effect, or is queued), then drop
+ * the connection instead of answering: the change went through but the
+ * client never heard so, as when a gateway or the network fails after Linq
+ * has acted.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnswerLost {
+  readonly _tag: "AnswerLost"
+}
+
+/**
  * A fault FakeLinq can inject.
  *
  * @since 0.1.0
  * @category models
  */
-export type Fault = Respond | Delay | Hang | Disconnect
+export type Fault = Respond | Delay | Hang | Disconnect | AnswerLost
 
 /**
  * Which requests a scripted fault applies to: the add, remove, get-chat or
@@ -299,8 +312,29 @@ export const hang: Hang = { _tag: "Hang" }
 export const disconnect: Disconnect = { _tag: "Disconnect" }
 
 /**
+ * Apply the request, then drop the connection without answering (see
+ * {@link AnswerLost}): what makes a retried add meet its own first attempt.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FakeLinq, Fault } from "@linq-effect/testing"
+ *
+ * const program = Effect.gen(function* () {
+ *   const fake = yield* FakeLinq
+ *   // the next add is applied, but its 202 never reaches the client
+ *   yield* fake.inject(Fault.answerLost, { route: "add" })
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const answerLost: AnswerLost = { _tag: "AnswerLost" }
+
+/**
  * A fault as the journal shows it (`"status 429"`, `"body 502"`,
- * `"delay 2s then hang"`, `"disconnect"`).
+ * `"delay 2s then hang"`, `"disconnect"`, `"answerlost"`).
  *
  * @since 0.1.0
  * @category getters

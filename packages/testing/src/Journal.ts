@@ -20,7 +20,8 @@ export type RouteName = "add" | "remove" | "getChat" | "checkImessage" | "checkR
  * How a request was answered:
  * - `Pending`: not answered yet (in a delay, or hanging);
  * - `Responded`: answered with `status`;
- * - `Disconnected`: the connection was dropped (a `Fault.disconnect`);
+ * - `Disconnected`: the connection was dropped (a `Fault.disconnect`, or a
+ *   `Fault.answerLost` after the request was handled);
  * - `Interrupted`: the client went away (or the fake stopped) before an answer.
  *
  * @since 0.1.0

@@ -225,6 +225,31 @@ describe("Fault.delay / Fault.hang / Fault.disconnect (in-process)", () => {
   )
 })
 
+describe("Fault.answerLost (in-process)", () => {
+  it.effect("the add or remove is applied, then the connection drops: the change stands", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      yield* fake.inject(Fault.answerLost, { route: "add" })
+      yield* fake.inject(Fault.answerLost, { route: "remove" })
+      const added = yield* Effect.flip(add())
+      expect(added._tag).toBe("RequestError")
+      expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
+      const removed = yield* Effect.flip(
+        send("DELETE", participantsPath(C.iMessageGroup), { json: { handle: H.dave } })
+      )
+      expect(removed._tag).toBe("RequestError")
+      expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.dave)
+      const journal = yield* fake.journal
+      expect(journal.map((e) => [e.route, e.outcome._tag, e.fault && Fault.describe(e.fault)])).toEqual([
+        ["add", "Disconnected", "answerlost"],
+        ["remove", "Disconnected", "answerlost"]
+      ])
+      // a second add of the same handle meets the first
+      expect((yield* add()).status).not.toBe(202)
+    }).pipe(Effect.provide(FakeLinq.layer()))
+  )
+})
+
 describe("malformed bodies", () => {
   it.effect("HTML, truncated JSON, wrong-typed JSON, empty, a huge body, a body of your own", () =>
     Effect.gen(function* () {

@@ -79,6 +79,8 @@ export const run = (
       return Effect.never
     case "Disconnect":
       return Effect.succeed("drop")
+    case "AnswerLost":
+      return Effect.as(normal, "drop" as const)
   }
 }
 
