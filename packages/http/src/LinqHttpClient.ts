@@ -98,7 +98,10 @@ export interface RateLimitOptions {
 export interface LinqHttpClientOptions {
   /**
    * The API token, sent as `Authorization: Bearer <apiKey>`. Kept `Redacted`.
-   * An empty key, or one holding a line break or NUL, is refused.
+   * Refused when the layer is built: an empty key, or one holding a line
+   * break, NUL, another control character, DEL or a non-ASCII character (a
+   * Cyrillic look-alike, an accent): only visible ASCII, space and tab can be
+   * sent in a header. The message never quotes the key.
    */
   readonly apiKey: string | Redacted.Redacted
   /** Defaults to {@link DEFAULT_BASE_URL}. A trailing slash is ignored. */
@@ -270,8 +273,9 @@ export class LinqHttpClient extends Context.Tag("@linq-effect/http/LinqHttpClien
    * The same from Effect `Config`: `LINQ_API_V3_API_KEY` (required, read
    * `Redacted`, surrounding whitespace trimmed: a mounted secret ending in a
    * line break works) and `LINQ_API_V3_BASE_URL` (optional); the other
-   * options given as values or as `Config`s. Every problem (a missing,
-   * blank or multi-line key, a malformed or insecure base URL, a bad option)
+   * options given as values or as `Config`s. Every problem (a missing or
+   * blank key, or one holding a character a header cannot carry, checked by
+   * the same rule as `layer`'s apiKey, a malformed or insecure base URL, a bad option)
    * is a `ConfigError` whose message says what is wrong, never the key.
    *
    * @example

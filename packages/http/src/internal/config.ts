@@ -5,14 +5,15 @@
  * what is wrong, without ever quoting the key.
  *
  * The key's surrounding whitespace is trimmed (a mounted secret or a `.env`
- * line often ends in a line break); a key that is empty once trimmed, or
- * holds a line break or NUL inside, is refused.
+ * line often ends in a line break); the trimmed key then goes through the
+ * same `apiKeyProblem` rule as `layer`'s (empty, a line break or NUL, or any
+ * character a header cannot carry: refused).
  *
  * @internal
  */
 import { Config, ConfigError, Effect, Either, Option, Redacted } from "effect"
 import type { RawOptions, Settings } from "./options.js"
-import { resolve } from "./options.js"
+import { apiKeyProblem, resolve } from "./options.js"
 
 export const API_KEY_VARIABLE = "LINQ_API_V3_API_KEY"
 export const BASE_URL_VARIABLE = "LINQ_API_V3_BASE_URL"
@@ -39,10 +40,8 @@ const readKey: Effect.Effect<Redacted.Redacted<string>, ConfigError.ConfigError>
       )
     }
     const key = Redacted.value(read.value).trim()
-    if (key === "") return invalid(API_KEY_VARIABLE, `${API_KEY_VARIABLE} is empty (or only whitespace)`)
-    if (/[\r\n\0]/.test(key)) {
-      return invalid(API_KEY_VARIABLE, `${API_KEY_VARIABLE} contains a line break or NUL character inside it`)
-    }
+    const problem = apiKeyProblem(key, API_KEY_VARIABLE)
+    if (problem !== undefined) return invalid(API_KEY_VARIABLE, problem)
     return Effect.succeed(Redacted.make(key))
   }
 )

@@ -79,13 +79,30 @@ export const checkBaseUrl = (raw: string | URL, allowInsecure: boolean): Either.
   return Either.right(url.toString().replace(/\/+$/, ""))
 }
 
-/** Why an API key cannot be sent in a header, if it cannot; the key itself is never quoted. */
-export const apiKeyProblem = (key: string): string | undefined =>
-  key.trim() === ""
-    ? "the apiKey is empty"
-    : /[\r\n\0]/.test(key)
-      ? "the apiKey contains a line break or NUL character"
-      : undefined
+/** A character a header value may not carry: anything but tab, space and visible ASCII (`!` to `~`). */
+const NOT_HEADER_SAFE = /[^\t\x20-\x7e]/
+
+/**
+ * Why an API key cannot be sent as `Authorization: Bearer <key>`, if it
+ * cannot: the one rule both `layer` (`resolve`) and `layerConfig`
+ * (`readKey`) apply. A key is refused when it is empty or only whitespace,
+ * holds a line break or NUL, or holds any other character outside tab,
+ * space and visible ASCII: a control character, DEL (0x7f), or a non-ASCII
+ * one (a Cyrillic look-alike letter, a Latin-1 accent, an emoji), which a
+ * transport refuses to put in a header, so that every call would otherwise
+ * fail as a retryable `ConnectionError`. `subject` names the key in the
+ * message (`the apiKey`, `LINQ_API_V3_API_KEY`); the key itself, and the
+ * offending character, are never quoted.
+ */
+export const apiKeyProblem = (key: string, subject = "the apiKey"): string | undefined => {
+  if (key.trim() === "") return `${subject} is empty (or only whitespace)`
+  if (/[\r\n\0]/.test(key)) return `${subject} contains a line break or NUL character`
+  const bad = NOT_HEADER_SAFE.exec(key)
+  if (bad !== null) {
+    return `${subject} contains a character that cannot be sent in an HTTP header (at position ${bad.index + 1}): only visible ASCII, space and tab are allowed, not control characters, DEL or non-ASCII letters`
+  }
+  return undefined
+}
 
 /** A timeout as the pipeline uses it: positive, and infinite beyond what a timer can hold. */
 export const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> => {
