@@ -13,6 +13,7 @@
  */
 import { Option } from "effect"
 import type { Chat, ChatHandle } from "./Chat.js"
+import { isKnownService } from "./Chat.js"
 import {
   CrossServiceAddition,
   NotAGroupChat,
@@ -33,7 +34,11 @@ export const MIN_GROUP_PARTICIPANTS = 3
 
 /**
  * Whether a chat handle is a current participant: status `"active"` (or no
- * status) and not left.
+ * status) and not left. A status this SDK does not know (Linq adds values)
+ * is **not** active: counting it could let a removal through the
+ * "3 or more participants must remain" check that Linq then refuses, so the
+ * rules err on the side of fewer participants. Such a handle is also not
+ * {@link isParticipant} (removing it is refused as `ParticipantNotInChat`).
  *
  * @since 0.1.0
  * @category predicates
@@ -82,7 +87,9 @@ export const isParticipant = (chat: Chat, handle: string): boolean =>
 /**
  * Checks adding `handle` to `chat`. `handleServices`, when known, are the
  * services the handle can use; without them the cross-service rule is not
- * checked (the server still checks it).
+ * checked (the server still checks it). Nor is it checked when the chat's
+ * service is one this SDK does not know (`isKnownService`): the handle's
+ * services say nothing about it, and the server still checks it.
  *
  * @returns the first rule the add would break, or `None` if it is allowed.
  *
@@ -102,7 +109,12 @@ export const checkAdd = (
   }
   if (isParticipant(chat, handle)) return Option.some(new ParticipantAlreadyInChat({ chatId, handle }))
   const chatService = chat.service
-  if (chatService !== undefined && chatService !== null && handleServices !== undefined) {
+  if (
+    chatService !== undefined &&
+    chatService !== null &&
+    isKnownService(chatService) &&
+    handleServices !== undefined
+  ) {
     if (!handleServices.includes(chatService)) {
       return Option.some(new CrossServiceAddition({ chatId, handle, chatService, handleServices }))
     }

@@ -5,6 +5,7 @@ import {
   type ChatHandle,
   CrossServiceAddition,
   GroupChatRules,
+  isKnownService,
   NotAGroupChat,
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
@@ -391,6 +392,7 @@ describe("GroupChatRules properties", () => {
       } else if (
         chat.service !== undefined &&
         chat.service !== null &&
+        isKnownService(chat.service) &&
         services !== undefined &&
         !services.includes(chat.service)
       ) {

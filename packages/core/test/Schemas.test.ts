@@ -4,6 +4,9 @@ import {
   ApiError,
   Chat,
   ChatHandle,
+  isKnownChatHandleStatus,
+  isKnownService,
+  UnknownValue,
   ChatId,
   ChatNotFound,
   ConnectionError,
@@ -315,12 +318,130 @@ describe("Chat", () => {
     expect("service" in Schema.decodeUnknownSync(Chat)(withoutService)).toBe(false)
   })
 
-  it("refuses an unknown service, a bad date or a handle without its fields", () => {
+  it("refuses a non-string service, a bad date or a handle without its fields", () => {
     const decode = Schema.decodeUnknownEither(Chat)
-    expect(Either.isLeft(decode({ ...documented, service: "WhatsApp" }))).toBe(true)
+    expect(Either.isLeft(decode({ ...documented, service: 42 }))).toBe(true)
+    expect(Either.isLeft(decode({ ...documented, handles: [{ ...documented.handles[0], status: 1 }] }))).toBe(
+      true
+    )
+    expect(Either.isLeft(decode({ ...documented, is_archived: "no" }))).toBe(true)
     expect(Either.isLeft(decode({ ...documented, created_at: "yesterday" }))).toBe(true)
     expect(Either.isLeft(decode({ ...documented, handles: [{ id: "h1" }] }))).toBe(true)
     expect(Either.isLeft(decode({ ...documented, is_group: "yes" }))).toBe(true)
+  })
+
+  // Linq adds fields and values (issue 13): a chat is not rejected for a field the SDK does not use.
+  const { is_archived: _archived, ...withoutArchived } = documented
+  const current = {
+    ...withoutArchived,
+    health_status: { status: "healthy", checked_at: "2026-02-01T00:00:00Z" },
+    group_chat_icon: "https://cdn.example.com/icon.png"
+  }
+
+  it("decodes a chat without the deprecated is_archived", () => {
+    const chat = Schema.decodeUnknownSync(Chat)(withoutArchived)
+    expect("is_archived" in chat).toBe(false)
+    expect(chat.is_group).toBe(true)
+    expect(Schema.decodeUnknownSync(Chat)({ ...withoutArchived, is_group: false }).is_group).toBe(false)
+    expect(Schema.decodeUnknownSync(Chat)(documented).is_archived).toBe(false)
+    expect(Schema.decodeUnknownSync(Chat)({ ...documented, is_archived: true }).is_archived).toBe(true)
+  })
+
+  it("decodes a chat with health_status and group_chat_icon (and without is_archived), dropping them", () => {
+    for (const extra of [
+      { health_status: "degraded" },
+      { health_status: null, group_chat_icon: null },
+      { group_chat_icon: { url: "https://cdn.example.com/i.png", updated_at: "2026-02-01T00:00:00Z" } },
+      current
+    ]) {
+      const chat = Schema.decodeUnknownSync(Chat)({ ...withoutArchived, ...extra })
+      expect(chat).not.toHaveProperty("health_status")
+      expect(chat).not.toHaveProperty("group_chat_icon")
+      expect(chat.handles).toHaveLength(2)
+    }
+  })
+
+  it("keeps an unknown chat service, as an unknown value", () => {
+    for (const service of ["WhatsApp", "imessage", "", "RCS-Business"]) {
+      const chat = Schema.decodeUnknownSync(Chat)({ ...current, service })
+      expect(chat.service).toBe(service)
+      expect(isKnownService(chat.service!)).toBe(false)
+    }
+    for (const service of ["iMessage", "SMS", "RCS"] as const) {
+      const chat = Schema.decodeUnknownSync(Chat)({ ...current, service })
+      expect(chat.service).toBe(service)
+      expect(isKnownService(chat.service!)).toBe(true)
+    }
+  })
+
+  it("keeps an unknown handle service or status, as unknown values", () => {
+    const [first, second] = documented.handles
+    const cases = [
+      { service: "WhatsApp", status: "active" },
+      { service: "iMessage", status: "pending" },
+      { service: "Telegram", status: "invited" },
+      { service: "SMS", status: "Active" }
+    ]
+    for (const { service, status } of cases) {
+      for (const base of [documented, current]) {
+        const chat = Schema.decodeUnknownSync(Chat)({
+          ...base,
+          handles: [{ ...first, service, status }, second]
+        })
+        const handle = chat.handles[0]!
+        expect([handle.service, handle.status]).toStrictEqual([service, status])
+        expect(isKnownService(handle.service)).toBe(service === "iMessage" || service === "SMS")
+        expect(isKnownChatHandleStatus(handle.status!)).toBe(status === "active")
+        expect(Schema.decodeUnknownSync(ChatHandle)({ ...first, service, status }).status).toBe(status)
+      }
+    }
+  })
+
+  it("decodes every combination: no is_archived, new fields, unknown chat and handle values", () =>
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.boolean(),
+        fc.option(fc.string(), { nil: undefined }),
+        fc.string(),
+        fc.option(fc.string(), { nil: undefined }),
+        (archived, extras, service, handleService, status) => {
+          const { is_archived: _, service: _s, ...base } = documented
+          const input = {
+            ...base,
+            ...(archived ? { is_archived: true } : {}),
+            ...(extras ? { health_status: { status: "unhealthy" }, group_chat_icon: "icon.png" } : {}),
+            ...(service === undefined ? {} : { service }),
+            handles: [
+              { ...documented.handles[0], service: handleService, status: status ?? null },
+              documented.handles[1]
+            ]
+          }
+          const chat = Schema.decodeUnknownSync(Chat)(input)
+          expect(chat.is_archived).toBe(archived ? true : undefined)
+          expect(chat.service).toBe(service)
+          expect(chat.handles[0]!.service).toBe(handleService)
+          expect(chat.handles[0]!.status).toBe(status ?? null)
+          // What decodes encodes back to what Linq sent (the fields the SDK keeps).
+          const encoded = Schema.encodeSync(Chat)(chat)
+          expect(Schema.decodeUnknownSync(Chat)(encoded)).toStrictEqual(chat)
+          expect(encoded.service).toBe(service)
+          expect(encoded.handles[0]!.status).toBe(status ?? null)
+        }
+      )
+    ))
+
+  it("encodes a chat with unknown values and without is_archived back to the wire shape", () => {
+    const chat = Schema.decodeUnknownSync(Chat)({
+      ...current,
+      service: "WhatsApp",
+      handles: [{ ...documented.handles[0], service: "WhatsApp", status: "pending" }]
+    })
+    const encoded = Schema.encodeSync(Chat)(chat)
+    expect(encoded).not.toHaveProperty("is_archived")
+    expect(encoded.service).toBe("WhatsApp")
+    expect(encoded.handles[0]).toMatchObject({ service: "WhatsApp", status: "pending" })
+    expect(Schema.encodeSync(Chat)({ ...chat, service: UnknownValue.make("Signal") }).service).toBe("Signal")
   })
 })
 

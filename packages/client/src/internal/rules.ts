@@ -15,6 +15,7 @@ import type {
 import {
   CrossServiceAddition,
   GroupChatRules,
+  isKnownService,
   NotAGroupChat,
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
@@ -28,10 +29,14 @@ import { CANNOT_UPDATE_DM, isPreciseCode } from "./recognize.js"
 /**
  * The service a newcomer's capability must be checked for: the group's,
  * when it is iMessage or RCS. SMS groups (and chats without a service) are
- * not checked: Linq has no SMS capability check.
+ * not checked: Linq has no SMS capability check. Nor are groups on a service
+ * this SDK does not know: there is no capability check for it either.
  */
-export const serviceToCheck = (chat: Chat): "iMessage" | "RCS" | undefined =>
-  chat.service === "iMessage" || chat.service === "RCS" ? chat.service : undefined
+export const serviceToCheck = (chat: Chat): "iMessage" | "RCS" | undefined => {
+  const service = chat.service
+  if (service === undefined || service === null || !isKnownService(service)) return undefined
+  return service === "iMessage" || service === "RCS" ? service : undefined
+}
 
 /**
  * What adding `handle` to `chat` breaks, the capability checked (one more
