@@ -1,7 +1,7 @@
 /**
  * The API's non-2xx answers, one tagged error per kind of status, each with
  * the server's `status`, `message` (handles masked) and, when it sent them,
- * `serverMessage` (its words unmasked: may hold personal data), `code` and
+ * `serverMessage` (its words unmasked, when masking changed them: may hold personal data), `code` and
  * `traceId`.
  *
  * @since 0.1.0
@@ -13,8 +13,9 @@ const ApiAnswer = {
   /** The server's message, handles (phone numbers, emails) masked. */
   message: Schema.String,
   /**
-   * The server's own words, unmasked (never the API key), when it sent any.
-   * May hold personal data (the handles it quoted): keep it out of logs.
+   * The server's own words, unmasked (never the API key), present when
+   * `message` had handles masked. May hold personal data (the handles it
+   * quoted): keep it out of logs and spans.
    */
   serverMessage: Schema.optionalWith(Schema.String, { exact: true }),
   code: Schema.optionalWith(Schema.Number, { exact: true }),

@@ -40,9 +40,10 @@ export interface ApiAnswer {
   /** The server's message, handles (phone numbers, emails) masked: safe for logs and spans. */
   readonly message: string
   /**
-   * The server's own words, unmasked (the API key is still cut out): for
-   * recognising what it said, and for a program that wants them on purpose.
-   * May hold personal data (the handles the server quoted).
+   * The server's own words, unmasked (the API key is still cut out), present
+   * when masking changed them (else they are in `message`): for recognising
+   * what it said, and for a program that wants them on purpose. May hold
+   * personal data (the handles the server quoted).
    */
   readonly serverMessage?: string
   readonly code?: number
@@ -77,6 +78,10 @@ const parseJson = (text: string): unknown => {
   }
 }
 
+/** The server's words as `serverMessage`, when masking their handles changed them. */
+const unmasked = (said: string | undefined): { readonly serverMessage?: string } =>
+  said === undefined || maskHandles(said) === said ? {} : { serverMessage: said }
+
 /**
  * Reads a non-2xx answer: the envelope's code, message and trace id when the
  * body is one, else a message naming the status and a short excerpt.
@@ -85,7 +90,7 @@ const parseJson = (text: string): unknown => {
  * key out) once decoded, since the body's escapes (`\/`, `\u002f`) may have
  * hidden the key from a scrub of the raw body; the `message` then has its
  * handles (phone numbers, emails) masked, and `serverMessage` keeps the
- * server's words unmasked.
+ * server's words unmasked when masking changed them.
  *
  * @since 0.1.0
  * @category parsing
@@ -104,7 +109,7 @@ export const readAnswer = (
     return {
       status,
       message: said === undefined ? `The Linq API answered ${status}` : maskHandles(said),
-      ...(said === undefined ? {} : { serverMessage: said }),
+      ...unmasked(said),
       ...(error.code === undefined ? {} : { code: error.code }),
       ...(trace_id === undefined ? {} : { traceId: scrub(trace_id) }),
       ...base
@@ -117,7 +122,7 @@ export const readAnswer = (
       text.length === 0
         ? `The Linq API answered ${status} with an empty body`
         : `The Linq API answered ${status}: ${maskHandles(text)}`,
-    ...(text.length === 0 ? {} : { serverMessage: text }),
+    ...unmasked(text),
     ...base
   }
 }

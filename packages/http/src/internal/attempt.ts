@@ -57,7 +57,15 @@ export const sendOnce = <A, V>(
           }
           if (!ok)
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              fail(errorAnswer(status, response.headers, pipeline.scrub(body.text), now, call.recognize, pipeline.scrub)
+              fail(
+                errorAnswer(
+                  status,
+                  response.headers,
+                  pipeline.scrub(body.text),
+                  now,
+                  call.recognize,
+                  pipeline.scrub
+                )
               )
             )
           return Either.match(decodeSuccess(call.decode, status, body.text), {

@@ -72,7 +72,10 @@ export const scrubber = (apiKey: string): ((text: string) => string) => {
   // Longest first, so that a form containing another is cut whole; base64 with its padding.
   const pattern = new RegExp(
     [
-      ...[...encodings].map((encoded) => ({ length: encoded.length, source: `${flexiblePattern(encoded)}${padding}` })),
+      ...[...encodings].map((encoded) => ({
+        length: encoded.length,
+        source: `${flexiblePattern(encoded)}${padding}`
+      })),
       ...[...secrets].map((secret) => ({ length: secret.length, source: flexiblePattern(secret) }))
     ]
       .sort((a, b) => b.length - a.length)
