@@ -51,6 +51,20 @@ export interface BatchOptions extends ParticipantRequestOptions {
   readonly concurrency?: number
 }
 
+/**
+ * A list of handles, refusing a lone string: a string is itself an iterable
+ * of strings (its characters), so without this guard
+ * `addParticipants(chatId, "+442071234567")` would compile and give one
+ * `InvalidHandle` per character. `H` is the argument's type; when it is a
+ * string the parameter becomes `never` and the call does not compile.
+ * At run time (a JS caller), a string given as the list is one
+ * `InvalidHandle` outcome for the whole string, and nothing is sent.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type HandleList<H> = H & (H extends string ? never : unknown)
+
 const add = internal.batch("addParticipants", addOne)
 const remove = internal.batch("removeParticipants", removeOne)
 
@@ -84,9 +98,9 @@ const remove = internal.batch("removeParticipants", removeOne)
  * @since 0.2.0
  * @category operations
  */
-export const addParticipants = (
+export const addParticipants = <H extends Iterable<string | Handle>>(
   chatId: string | ChatId,
-  handles: Iterable<string | Handle>,
+  handles: HandleList<H>,
   options?: BatchOptions
 ): Effect.Effect<
   ReadonlyArray<ParticipantOutcome<ParticipantAddResponse, AddParticipantError>>,
@@ -116,9 +130,9 @@ export const addParticipants = (
  * @since 0.2.0
  * @category operations
  */
-export const removeParticipants = (
+export const removeParticipants = <H extends Iterable<string | Handle>>(
   chatId: string | ChatId,
-  handles: Iterable<string | Handle>,
+  handles: HandleList<H>,
   options?: BatchOptions
 ): Effect.Effect<
   ReadonlyArray<ParticipantOutcome<ParticipantRemoveResponse, RemoveParticipantError>>,

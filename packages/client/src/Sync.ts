@@ -17,6 +17,7 @@ import type { LinqHttpClient } from "@linq-effect/http"
 import type { Duration, Effect } from "effect"
 import type { ParticipantOutcome } from "./Batch.js"
 import type { RequestOptions } from "./Chats.js"
+import type { HandleList } from "./Batch.js"
 import * as internal from "./internal/sync.js"
 
 /**
@@ -128,8 +129,9 @@ export interface SyncOptions extends RequestOptions {
  * @since 0.2.0
  * @category operations
  */
-export const syncParticipants = (
+export const syncParticipants = <H extends Iterable<string | Handle>>(
   chatId: string | ChatId,
-  desired: Iterable<string | Handle>,
+  /** The wanted members; a lone string is refused (see {@link HandleList}): at run time it is one `InvalidHandle`. */
+  desired: HandleList<H>,
   options?: SyncOptions
 ): Effect.Effect<SyncResult, SyncParticipantsError, LinqHttpClient> => internal.sync(chatId, desired, options)

@@ -2,8 +2,8 @@
  * Many changes to one chat: every handle validated first, duplicates sent
  * once, bounded concurrency, one outcome per input handle in input order.
  */
-import type { ChatId, Handle, InvalidChatId, InvalidHandle } from "@linq-effect/core"
-import { parseChatId, parseHandle } from "@linq-effect/core"
+import type { ChatId, Handle, InvalidChatId } from "@linq-effect/core"
+import { InvalidHandle, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Either } from "effect"
 import type { ChangeOptions } from "./change.js"
@@ -55,8 +55,19 @@ export const batch =
     metered(operation)(
       Effect.flatMap(parseChatId(chatId), (id) =>
         Effect.gen(function* () {
-          const inputs = Array.from(handles, (h) => h)
-          const parsed = yield* Effect.forEach(inputs, (h) => Effect.either(parseHandle(h)))
+          // A lone string (a JS caller) is one input, refused whole, not one per character.
+          const lone = typeof handles === "string"
+          const inputs = lone ? [handles] : Array.from(handles, (h) => h)
+          const parsed = lone
+            ? [
+                Either.left(
+                  new InvalidHandle({
+                    input: handles,
+                    reason: "expected a list of handles, got a single string"
+                  })
+                )
+              ]
+            : yield* Effect.forEach(inputs, (h) => Effect.either(parseHandle(h)))
           // One call per participant, in the order first seen.
           const calls = new Map<string, Handle>()
           for (const p of parsed)

@@ -7,6 +7,7 @@ import type { ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
 import {
   CrossServiceAddition,
   GroupChatRules,
+  InvalidHandle,
   MembershipPending,
   parseChatId,
   parseHandle
@@ -41,6 +42,11 @@ export const sync = (
   metered("syncParticipants")(
     Effect.gen(function* () {
       const id = yield* parseChatId(chatId)
+      if (typeof desired === "string") {
+        return yield* Effect.fail(
+          new InvalidHandle({ input: desired, reason: "expected a list of handles, got a single string" })
+        )
+      }
       const handles = yield* Effect.forEach(
         Array.from(desired, (h) => h),
         (h) => parseHandle(h)
