@@ -52,21 +52,12 @@ export const sendOnce = <A, V>(
                 )
               )
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              fail(errorAnswer(status, response.headers, excerpt(start), now, call.recognize, pipeline.scrub))
+              fail(errorAnswer(status, response.headers, excerpt(start), now, call.recognize))
             )
           }
           if (!ok)
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              fail(
-                errorAnswer(
-                  status,
-                  response.headers,
-                  pipeline.scrub(body.text),
-                  now,
-                  call.recognize,
-                  pipeline.scrub
-                )
-              )
+              fail(errorAnswer(status, response.headers, pipeline.scrub(body.text), now, call.recognize))
             )
           return Either.match(decodeSuccess(call.decode, status, body.text), {
             onLeft: (reason) => fail(unexpected(status, pipeline.scrub(body.text), reason)),
