@@ -15,9 +15,8 @@ import type {
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Duration, Effect } from "effect"
-import type { ParticipantOutcome } from "./Batch.js"
+import type { HandleList, ParticipantOutcome } from "./Batch.js"
 import type { RequestOptions } from "./Chats.js"
-import type { HandleList } from "./Batch.js"
 import * as internal from "./internal/sync.js"
 
 /**

@@ -17,7 +17,7 @@ const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
  * types: narrow with {@link isKnownService} / {@link isKnownChatHandleStatus}
  * (or compare with a known literal). Build one with `UnknownValue.make(...)`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category schemas
  */
 export const UnknownValue = Schema.String.pipe(Schema.brand("@linq-effect/core/UnknownValue")).annotations({
@@ -25,7 +25,7 @@ export const UnknownValue = Schema.String.pipe(Schema.brand("@linq-effect/core/U
 })
 
 /**
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type UnknownValue = typeof UnknownValue.Type
@@ -35,13 +35,13 @@ export type UnknownValue = typeof UnknownValue.Type
  * with its literal type, or any other string as an {@link UnknownValue}.
  * {@link ServiceType} itself stays the closed set used for input.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category schemas
  */
 export const ChatService = Schema.Union(ServiceType, UnknownValue).annotations({ identifier: "ChatService" })
 
 /**
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type ChatService = typeof ChatService.Type
@@ -49,7 +49,7 @@ export type ChatService = typeof ChatService.Type
 /**
  * Whether a service Linq sent is one this SDK knows.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category predicates
  */
 export const isKnownService: (service: ChatService) => service is ServiceType = Schema.is(ServiceType)
@@ -67,7 +67,7 @@ export const ChatHandleStatus = Schema.Literal("active", "left", "removed").anno
 })
 
 /**
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type ChatHandleStatus = typeof ChatHandleStatus.Type
@@ -78,7 +78,7 @@ export type ChatHandleStatus = typeof ChatHandleStatus.Type
  * unknown status does **not** count as active: the group-chat rules count
  * only known-active handles (see `GroupChatRules.isActive`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category schemas
  */
 export const ChatHandleStatusValue = Schema.Union(ChatHandleStatus, UnknownValue).annotations({
@@ -86,7 +86,7 @@ export const ChatHandleStatusValue = Schema.Union(ChatHandleStatus, UnknownValue
 })
 
 /**
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export type ChatHandleStatusValue = typeof ChatHandleStatusValue.Type
@@ -94,7 +94,7 @@ export type ChatHandleStatusValue = typeof ChatHandleStatusValue.Type
 /**
  * Whether a handle status Linq sent is one this SDK knows.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category predicates
  */
 export const isKnownChatHandleStatus: (status: ChatHandleStatusValue) => status is ChatHandleStatus =

@@ -37,6 +37,10 @@ export const changeOptions = (options: BatchOptions | undefined): ChangeOptions 
   return rest
 }
 
+/** A lone string given where a list of handles is expected (a JS caller): refused whole, not per character. */
+export const loneString = (input: string): InvalidHandle =>
+  new InvalidHandle({ input, reason: "expected a list of handles, got a single string" })
+
 /**
  * Runs `change` for every distinct valid handle (at most `concurrency` at
  * once) and answers one outcome per input, in input order. Only an invalid
@@ -59,14 +63,7 @@ export const batch =
           const lone = typeof handles === "string"
           const inputs = lone ? [handles] : Array.from(handles, (h) => h)
           const parsed = lone
-            ? [
-                Either.left(
-                  new InvalidHandle({
-                    input: handles,
-                    reason: "expected a list of handles, got a single string"
-                  })
-                )
-              ]
+            ? [Either.left(loneString(handles))]
             : yield* Effect.forEach(inputs, (h) => Effect.either(parseHandle(h)))
           // One call per participant, in the order first seen.
           const calls = new Map<string, Handle>()

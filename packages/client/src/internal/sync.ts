@@ -7,7 +7,6 @@ import type { ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
 import {
   CrossServiceAddition,
   GroupChatRules,
-  InvalidHandle,
   MembershipPending,
   parseChatId,
   parseHandle
@@ -16,7 +15,7 @@ import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Clock, Duration, Effect, Option } from "effect"
 import type { SyncResult } from "../Sync.js"
-import { concurrencyOf } from "./batch.js"
+import { concurrencyOf, loneString } from "./batch.js"
 import { add, remove } from "./change.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
@@ -43,9 +42,7 @@ export const sync = (
     Effect.gen(function* () {
       const id = yield* parseChatId(chatId)
       if (typeof desired === "string") {
-        return yield* Effect.fail(
-          new InvalidHandle({ input: desired, reason: "expected a list of handles, got a single string" })
-        )
+        return yield* Effect.fail(loneString(desired))
       }
       const handles = yield* Effect.forEach(
         Array.from(desired, (h) => h),
