@@ -172,8 +172,9 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
   /**
    * Headers of this call only (a request id, an idempotency key), over the
    * client's. `Authorization`, in any spelling, is ignored: it is always the
-   * client's. A bad header name, or a value with a line break or NUL, is a
-   * defect (the call dies, sending nothing).
+   * client's. A bad header name, or a value a transport refuses (a line
+   * break, a control character, DEL, a character above U+00FF), is a defect
+   * (the call dies, sending nothing).
    */
   readonly headers?: Readonly<Record<string, string>>
 }

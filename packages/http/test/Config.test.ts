@@ -328,7 +328,11 @@ describe("LinqHttpClient.layer refuses bad options when it is built", () => {
     ["maxResponseBytes: 1.5", { maxResponseBytes: 1.5 }, /maxResponseBytes/],
     ["maxResponseBytes: Infinity", { maxResponseBytes: Number.POSITIVE_INFINITY }, /maxResponseBytes/],
     ["a header name with a space", { headers: { "X Bad": "1" } }, /not a valid HTTP header name/],
-    ["a header value with a line break", { headers: { "X-Ok": "a\r\nX-Evil: 1" } }, /line break or NUL/],
+    ["a header value with a line break", { headers: { "X-Ok": "a\r\nX-Evil: 1" } }, /no line break/],
+    ["a header value with a Cyrillic letter", { headers: { "X-Team": "\u0416ena" } }, /above U\+00FF/],
+    ["a header value with an emoji", { headers: { "X-Team": "ok \u{1F600}" } }, /above U\+00FF/],
+    ["a header value with DEL", { headers: { "X-Team": "a\x7fb" } }, /DEL/],
+    ["a header value with a control character", { headers: { "X-Team": "a\x01b" } }, /control character/],
     ["rateLimit.limit: 0", { rateLimit: { limit: 0, interval: "1 second" } }, /rateLimit.limit/],
     ["rateLimit.interval: 0", { rateLimit: { limit: 5, interval: 0 } }, /rateLimit.interval/]
   ]

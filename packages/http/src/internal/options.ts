@@ -118,14 +118,20 @@ const isCount = (n: unknown, min: number): n is number =>
   typeof n === "number" && Number.isSafeInteger(n) && n >= min
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HEADER_VALUE = /^[^\r\n\0]*$/
+/**
+ * What a header value may hold: tab, space, visible ASCII and Latin-1 (0x80 to 0xff), as
+ * both transports send them. `fetch` refuses a character above 0xff (a Cyrillic or CJK
+ * letter, an emoji) and undici also DEL and the control characters, so that a call
+ * carrying one would fail as a retryable `ConnectionError`.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
-/** Why extra headers cannot be sent, if they cannot (a bad name, or a value with a line break or NUL). */
+/** Why extra headers cannot be sent, if they cannot (a bad name, or a value a transport refuses). */
 export const headersProblem = (headers: Readonly<Record<string, string>> | undefined): string | undefined => {
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (!HEADER_NAME.test(name)) return `header name ${JSON.stringify(name)} is not a valid HTTP header name`
     if (typeof value !== "string" || !HEADER_VALUE.test(value)) {
-      return `header ${name} must be text without a line break or NUL character`
+      return `header ${name} must be text a header can carry (tab, space, visible ASCII or Latin-1): no line break, control character, DEL or character above U+00FF`
     }
   }
   return undefined
