@@ -27,7 +27,7 @@ export interface Guard<V, E> {
   readonly op: Op
   /** Reads the chat (`getChat`). */
   readonly read: (chatId: ChatId, options: CallOptions | undefined) => Effect.Effect<Chat, E, LinqHttpClient>
-  /** The rules, against the chat as it will be (checked and reserved in one step). */
+  /** The rules, against one state of the chat (checked and reserved in one step). */
   readonly check: (projected: Chat, handle: Handle) => Option.Option<V>
   /** What needs a request of its own, checked once the change is reserved. */
   readonly after: (
@@ -64,9 +64,10 @@ export const removeGuard: Guard<RemoveRuleViolation, GetChatError> = {
 }
 
 /**
- * `"preflight"`: reads the chat, checks the change against it plus the
- * pending changes and reserves it in one step, checks what needs a request
- * (capability), then sends `request`. The reservation is kept when the
+ * `"preflight"`: reads the chat, checks the change against it as it is (Linq
+ * checks a change when it arrives) and as it will be once the pending changes
+ * apply (Linq checks again when it applies it, after them) and reserves it,
+ * in one step; checks what needs a request (capability), then sends `request`. The reservation is kept when the
  * request succeeds and dropped otherwise (a refusal, a failure, an
  * interruption).
  */
@@ -82,7 +83,9 @@ export const preflight = <A, EA, V, E>(
     const chat = yield* guard.read(chatId, options)
     return yield* Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(
-        ledger.reserve(chatId, chat, { op: guard.op, handle }, (projected) => guard.check(projected, handle)),
+        ledger.reserve(chatId, chat, { op: guard.op, handle }, (projected) =>
+          Option.orElse(guard.check(chat, handle), () => guard.check(projected, handle))
+        ),
         Either.match({
           onLeft: (violation) => Effect.fail<EA | V | E>(violation),
           onRight: (reservation) =>
