@@ -253,6 +253,32 @@ describe("the ledger's entries end", () => {
     )
   }
 
+  for (const fault of [Fault.hang, Fault.disconnect] as const) {
+    it.effect(
+      `a preflight removal ${fault._tag === "Hang" ? "interrupted while in flight" : "whose connection drops"} leaves no entry`,
+      () =>
+        Effect.gen(function* () {
+          const fake = yield* FakeLinq
+          yield* putGroup(5)
+          yield* fake.inject(fault, { route: "remove" })
+          const fiber = yield* Effect.fork(
+            removeParticipant(GROUP, { handle: H.alice }, { rules: "preflight" })
+          )
+          for (let i = 0; i < 50 && (yield* fake.journal).every((e) => e.route !== "remove"); i++) {
+            yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+          }
+          if (fault._tag === "Hang") yield* Fiber.interrupt(fiber)
+          else expect((yield* Effect.flip(Fiber.join(fiber)))._tag).toBe("ConnectionError")
+          yield* removeParticipant(GROUP, { handle: H.bob }, { rules: "preflight" })
+          yield* removeParticipant(GROUP, { handle: H.carol }, { rules: "preflight" })
+          expect(
+            yield* Effect.flip(removeParticipant(GROUP, { handle: H.dave }, { rules: "preflight" }))
+          ).toMatchObject({ _tag: "TooFewParticipants" })
+          expect(yield* sentTo("remove")).toEqual([H.alice, H.bob, H.carol])
+        }).pipe(Effect.provide(inProcess({ queueDelay: "2 seconds" })))
+    )
+  }
+
   it.effect("two clients (two layers over one Linq) keep a ledger each", () =>
     Effect.gen(function* () {
       yield* putGroup(5)
