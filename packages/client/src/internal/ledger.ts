@@ -4,8 +4,9 @@
  * when it applies it, so a check against the chat alone misses what is
  * already on the queue: two removals from a group of 4, one after the other,
  * both pass it, and Linq drops the second after answering 202. `"preflight"`
- * and `syncParticipants` check and plan against the chat as it will be once
- * the ledger's changes apply ({@link project}).
+ * checks against the chat as it is and as it will be once the ledger's
+ * changes apply ({@link project}); `syncParticipants` plans against the
+ * latter.
  *
  * An entry goes when a chat read shows it (an add's handle active, a
  * removal's handle not active), when it is older than {@link PENDING_BOUND}
