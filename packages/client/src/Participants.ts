@@ -36,9 +36,23 @@ export const PARTICIPANTS_PATH = internal.PARTICIPANTS_PATH
  *   return the violation `GroupChatRules` finds there; if none, the original
  *   error, untouched. One or two more requests, on such failures only.
  * - `"preflight"`: read the chat (and capability) first and refuse locally,
- *   sending no change, when a rule would break. One or two more requests on
- *   every call; the only mode that catches a rule Linq checks only when it
- *   applies the queued change (after answering 202).
+ *   sending no change, when a rule would break, checked against the chat as
+ *   it is and as it will be once the changes this client sent and Linq
+ *   accepted (202) but the chat does not show yet apply. One or two more
+ *   requests on every call; the only mode that catches a rule Linq checks
+ *   only when it applies the queued change (after answering 202), such as a
+ *   second removal from a group of 4 while the first is still queued.
+ *
+ * Every accepted change, in any mode, goes into the client's ledger of
+ * pending changes; a change leaves it when a chat read by this client shows it
+ * applied, or 2 minutes after it was accepted (Linq does not document its
+ * queue's delay, and may drop a queued change without a word). The ledger
+ * belongs to one `LinqHttpClient` instance (one built layer): changes sent by
+ * another client, another process or by hand are seen only once the chat
+ * shows them. Concurrent preflights of one client (a batch with
+ * `concurrency`) each reserve their change as they pass the check, so they
+ * never pass together a check only one of them may pass; a reservation whose
+ * request fails is dropped.
  *
  * @since 0.2.0
  * @category models
@@ -61,7 +75,11 @@ export interface ParticipantRequestOptions {
    * never replace `Authorization`.
    */
   readonly headers?: Readonly<Record<string, string>>
-  /** How rule violations are told (default `"diagnose"`): see {@link RuleMode}. */
+  /**
+   * How rule violations are told (default `"diagnose"`): see {@link RuleMode}.
+   * `"preflight"` also counts the changes this client queued that the chat
+   * does not show yet (for at most 2 minutes each).
+   */
   readonly rules?: RuleMode
 }
 

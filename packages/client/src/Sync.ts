@@ -94,7 +94,11 @@ export interface SyncOptions extends RequestOptions {
  *
  * 1. Validates the chat id and every handle (`InvalidChatId`,
  *    `InvalidHandle`: nothing sent), reads the chat and plans `{ add, remove,
- *    keep }`.
+ *    keep }` against the chat as it will be once the changes this client sent
+ *    and Linq accepted but the chat does not show yet apply (a handle whose
+ *    add is queued is kept, not added again; one whose removal is queued is
+ *    neither removed again nor counted among the members; see `RuleMode` for
+ *    how long such a change counts).
  * 2. Refuses, sending no change, a plan that cannot succeed: a direct message
  *    (`NotAGroupChat`), fewer than 3 members to add to or at the end
  *    (`TooFewParticipants`), a newcomer that cannot use the group's iMessage
@@ -104,7 +108,8 @@ export interface SyncOptions extends RequestOptions {
  *    A change that fails is a step's outcome, not a failure of the sync; a
  *    chat that changed under the sync gives the outcome the rules give.
  * 4. With `wait`, reads the chat until it shows the wanted members
- *    (`MembershipPending` if it does not in time).
+ *    (`MembershipPending` if it does not in time), also when nothing was left
+ *    to send but changes queued earlier do not show yet.
  *
  * Run again after success, it sends no change. `dryRun: true` stops after
  * step 2.

@@ -6,7 +6,11 @@
  *   precise, read the chat (and capability) and return the violation the
  *   rules find there, else the original error.
  * - `"preflight"`: read the chat (and capability) first and refuse locally
- *   when a rule would break; else send as `"server"` does.
+ *   when a rule would break against the chat plus the changes this client
+ *   sent that the chat does not show yet (`ledger.ts`); else send as
+ *   `"server"` does.
+ *
+ * In every mode an accepted change is recorded in the client's ledger.
  */
 import type {
   AddParticipantError,
@@ -31,6 +35,8 @@ import { LinqHttpClient } from "@linq-effect/http"
 import type { Schema } from "effect"
 import { Effect, Option } from "effect"
 import { metered } from "./metrics.js"
+import type { Guard } from "./pending.js"
+import { addGuard, preflight, recorded, removeGuard } from "./pending.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
 import { recognizeAdd, recognizeRemove } from "./recognize.js"
@@ -59,6 +65,8 @@ const validate = (chatId: string | ChatId, handle: string | Handle) =>
 /** What tells an add from a removal; everything else about a change is shared. */
 interface Change<A, I, V extends ServerAnswer, E> {
   readonly method: "POST" | "DELETE"
+  /** What `"preflight"` checks, against the chat plus this client's pending changes (`pending.ts`). */
+  readonly guard: Guard<V, E>
   readonly response: Schema.Schema<A, I, never>
   /** The violation the answer alone reports (`recognize.ts`). */
   readonly recognize: (chatId: ChatId, handle: Handle) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
@@ -80,7 +88,7 @@ const underRules =
     handle: Handle,
     options: ChangeOptions | undefined
   ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> => {
-    const send = Effect.flatMap(LinqHttpClient, (client) =>
+    const request = Effect.flatMap(LinqHttpClient, (client) =>
       client.execute({
         method: change.method,
         path: PARTICIPANTS_PATH,
@@ -91,14 +99,13 @@ const underRules =
         ...requestOverrides(options)
       })
     )
+    // Accepted changes go into the client's ledger until the chat shows them.
+    const send = recorded(change.guard.op, chatId, handle, request)
     switch (options?.rules ?? DEFAULT_RULE_MODE) {
       case "server":
         return send
       case "preflight":
-        return Effect.flatMap(
-          change.violation(chatId, handle, options),
-          Option.match({ onNone: () => send, onSome: (violation) => Effect.fail(violation) })
-        )
+        return preflight(change.guard, chatId, handle, options, request)
       case "diagnose":
         return Effect.catchIf(send, needsDiagnosis, (error) =>
           explain(error, change.violation(chatId, handle, options), (violation) =>
@@ -115,6 +122,7 @@ export const addValidated: (
   options: ChangeOptions | undefined
 ) => Effect.Effect<AddResponse, AddParticipantError, LinqHttpClient> = underRules({
   method: "POST",
+  guard: addGuard,
   response: ParticipantAddResponse,
   recognize: recognizeAdd,
   violation: addViolation,
@@ -128,6 +136,7 @@ export const removeValidated: (
   options: ChangeOptions | undefined
 ) => Effect.Effect<RemoveResponse, RemoveParticipantError, LinqHttpClient> = underRules({
   method: "DELETE",
+  guard: removeGuard,
   response: ParticipantRemoveResponse,
   recognize: recognizeRemove,
   violation: removeViolation,

@@ -1,11 +1,13 @@
 /**
  * The two reads the membership operations are built on: a chat, and whether
- * a handle can use a service. Each is one metered call.
+ * a handle can use a service. Each is one metered call. A chat read also
+ * drops from the client's ledger (`ledger.ts`) the changes the chat shows.
  */
 import type { Chat as ChatT, ChatId, CheckCapabilityError, GetChatError, Handle } from "@linq-effect/core"
 import { Chat, parseChatId, parseHandle } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Schema } from "effect"
+import { ledgerOf } from "./ledger.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
@@ -36,13 +38,16 @@ export const getChat = (
   metered("getChat")(
     Effect.flatMap(parseChatId(chatId), (id) =>
       Effect.flatMap(LinqHttpClient, (client) =>
-        client.execute({
-          method: "GET",
-          path: CHAT_PATH,
-          params: { chatId: id },
-          response: Chat,
-          ...requestOverrides(options)
-        })
+        client
+          .execute({
+            method: "GET",
+            path: CHAT_PATH,
+            params: { chatId: id },
+            response: Chat,
+            ...requestOverrides(options)
+          })
+          // Every read settles the changes of this client's ledger the chat now shows.
+          .pipe(Effect.tap((chat) => ledgerOf(client).observe(id, chat)))
       )
     )
   )

@@ -1,6 +1,7 @@
 /**
- * Bringing a chat's members to a wanted set: read, plan, refuse what cannot
- * succeed, add, then remove (never below 3 on the way), and optionally wait
+ * Bringing a chat's members to a wanted set: read, plan (against the chat
+ * plus the changes this client queued that it does not show yet), refuse
+ * what cannot succeed, add, then remove (never below 3 on the way), and optionally wait
  * until the chat shows the result.
  */
 import type { ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
@@ -21,7 +22,8 @@ import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { callOptions } from "./options.js"
 import { isEmpty, planFor, refusal } from "./plan.js"
-import { checkCapability, getChat } from "./reads.js"
+import { projectedChat } from "./pending.js"
+import { checkCapability } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
 import { doneHandles, heldBack, step } from "./steps.js"
 import { waitFor } from "./wait.js"
@@ -50,7 +52,8 @@ export const sync = (
       )
       const call = callOptions(options)
       const concurrency = concurrencyOf(options.concurrency)
-      const chat = yield* getChat(id, call)
+      // Planned against the chat as it will be once the changes this client queued apply (`ledger.ts`).
+      const { chat: shown, projected: chat } = yield* projectedChat(id, call)
       const plan = planFor(chat, handles)
       const refused = refusal(chat, plan)
       if (Option.isSome(refused)) return yield* Effect.fail(refused.value)
@@ -81,12 +84,18 @@ export const sync = (
         confirmed
       })
       if (dryRun) return outcome([], [], false)
-      if (isEmpty(plan)) return outcome([], [], options.wait !== undefined)
 
       const deadline =
         options.wait === undefined
           ? undefined
           : (yield* Clock.currentTimeMillis) + Duration.toMillis(options.wait)
+      if (isEmpty(plan)) {
+        // Nothing to send; with a wait, changes queued earlier must still show in the chat.
+        const still = planFor(shown, handles)
+        if (deadline !== undefined && !isEmpty(still))
+          yield* waitFor(id, plan.keep, still.remove, deadline, call)
+        return outcome([], [], deadline !== undefined)
+      }
       const changeOptions = { ...call, rules: "diagnose" } as const
 
       // Adds first, so the group only shrinks once the newcomers are in.
