@@ -51,10 +51,15 @@ const real = Effect.gen(function* () {
   )
 })
 
-/** Against FakeLinq on loopback: the whole stack, real HTTP, no internet. */
+/**
+ * Against FakeLinq on loopback: the whole stack, real HTTP, no internet. This
+ * fake applies changes at once (`queueDelay: 0`), so that each example meets
+ * the state the previous ones left whatever their timing; the membership
+ * step shows Linq's queue on a fake of its own.
+ */
 const embedded = Effect.scoped(
   Effect.gen(function* () {
-    const fake = yield* FakeLinq.serve()
+    const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
     yield* Console.log(`Running the examples against the embedded FakeLinq at ${fake.baseUrl}`)
     yield* Console.log("(set LINQ_API_V3_API_KEY to run them against the real Linq API)")
     yield* runAll.pipe(

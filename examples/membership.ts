@@ -163,8 +163,9 @@ export const ruleModes = (fake: FakeLinqService, chatId: string, handle: string)
 
 /** The options of the fake that queues changes, as Linq does. */
 export const queueing = { queueDelay: QUEUE_DELAY } as const
-/** The options of the fake whose rule-violation answer says nothing useful. */
+/** The options of the fake whose rule-violation answer says nothing useful (it applies changes at once). */
 export const saysNothing = {
+  queueDelay: 0,
   violations: { TooFewParticipants: { code: undefined, message: "Bad request" } }
 } as const
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, TestClock } from "effect"
 import { onboard } from "./onboarding.js"
 
 const TestLinq = LinqHttpClient.layer({ apiKey: "test-key", maxRetries: 0 }).pipe(
@@ -25,8 +25,10 @@ describe("onboard (a user's service, tested with FakeLinq)", () => {
         { handle: rcsOnly, reason: "CrossServiceAddition" },
         { handle: "555-0101", reason: "InvalidHandle" }
       ])
-      // The fake's state changed the way Linq's would.
+      // The fake's state changes the way Linq's would: once its queue applies the add.
       const fake = yield* FakeLinq
+      expect(yield* fake.participants(iMessageGroup)).not.toContain(newcomer)
+      yield* TestClock.adjust(FakeLinq.defaultQueueDelay)
       expect(yield* fake.participants(iMessageGroup)).toContain(newcomer)
       // The malformed number never reached the API.
       const sent = (yield* fake.journal).map((entry) => entry.json)

@@ -97,7 +97,7 @@ for (const transport of transports) {
         "1,000 concurrent mixed adds and removes end in exactly the state the rules allow",
         () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start({ seed })
+            const { fake, sdk } = yield* start({ seed, fake: { queueDelay: 0 } })
 
             const results = yield* Effect.forEach(
               operations,

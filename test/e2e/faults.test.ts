@@ -264,7 +264,7 @@ for (const transport of transports) {
       const op = c.op ?? "add"
       it.scoped(`${op}: ${c.name}`, () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(c.fault, { route: op, times: c.times })
           const result = yield* Effect.either(call(sdk, op))
           if (c.expected === "success") {
@@ -285,7 +285,7 @@ for (const transport of transports) {
 
     it.scoped("add: a dropped connection is retried, and the retry succeeds", () =>
       Effect.gen(function* () {
-        const { fake, sdk } = yield* start()
+        const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
         yield* fake.inject(Fault.disconnect, { route: "add", times: 1 })
         yield* call(sdk, "add", { maxRetries: 1 })
         expect(yield* fake.participants(C.iMessageGroup)).toEqual(afterSuccess("add"))
@@ -301,7 +301,7 @@ for (const transport of transports) {
       for (const rules of ["server", "diagnose", "preflight"] as const) {
         it.scoped(`${op} (${rules}): applied but the answer lost, the retry is ${expected}`, () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start()
+            const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             yield* fake.inject(Fault.answerLost, { route: op, times: 1 })
             const error = yield* Effect.flip(call(sdk, op, { maxRetries: 1, rules }))
             expect(error).toMatchObject({ _tag: expected, chatId: C.iMessageGroup })
@@ -318,7 +318,7 @@ for (const transport of transports) {
       "remove: a connection dropped every time is a ConnectionError after maxRetries + 1 attempts",
       () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(Fault.disconnect, { route: "remove", times: "always" })
           const error = yield* Effect.flip(call(sdk, "remove", { maxRetries: 1 }))
           expect(error).toMatchObject({
@@ -338,7 +338,7 @@ for (const transport of transports) {
       "add: a hang past the timeout is a RequestTimeout after maxRetries + 1 attempts, sockets closed",
       () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(Fault.hang, { route: "add", times: "always" })
           const error = yield* Effect.flip(call(sdk, "add", { timeout: "100 millis", maxRetries: 1 }))
           expect(error).toMatchObject({
@@ -361,7 +361,7 @@ for (const transport of transports) {
 
     it.scoped("add: a delay past the timeout is abandoned (never applied) and the retry succeeds", () =>
       Effect.gen(function* () {
-        const { fake, sdk } = yield* start()
+        const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
         yield* fake.inject(Fault.delay("1 second"), { route: "add", times: 1 })
         yield* call(sdk, "add", { timeout: "100 millis", maxRetries: 1 })
         const journal = yield* eventually(

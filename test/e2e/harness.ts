@@ -52,7 +52,10 @@ export interface Started {
 
 /**
  * Serves a FakeLinq on 127.0.0.1 for the rest of the test's scope and builds
- * a `LinqHttpClient` aimed at it over the `HttpClient` in context.
+ * a `LinqHttpClient` aimed at it over the `HttpClient` in context. The fake
+ * queues changes as Linq does (`FakeLinq.defaultQueueDelay`, real time here)
+ * unless `fake.queueDelay` says otherwise: a test that reads the state right
+ * after a change passes `fake: { queueDelay: 0 }`.
  */
 export const start = (
   options: StartOptions = {}

@@ -22,7 +22,7 @@ for (const transport of transports) {
     (it) => {
       it.scoped("50 calls hanging at the server, interrupted: fibers done, no open connection left", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(Fault.hang, { times: "always" })
 
           const fibers = yield* Effect.forEach(
@@ -74,7 +74,7 @@ for (const transport of transports) {
 
       it.scoped("interrupted adds waiting in a server-side delay never change the state", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           // without the interruption, each of these would be accepted after the delay
           yield* fake.inject(Fault.delay("30 seconds"), { route: "add", times: "always" })
           const batch = Effect.forEach(
@@ -107,7 +107,7 @@ for (const transport of transports) {
 
       it.scoped("a caller's own timeout interrupts the call in flight, and its connection closes", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(Fault.hang, { route: "remove", times: "always" })
           const result = yield* sdk(removeParticipant(C.iMessageGroup, { handle: H.dave })).pipe(
             Effect.timeoutOption("200 millis")

@@ -167,7 +167,7 @@ describe("batch", () => {
       ])
       expect((yield* routesOf).filter((r) => r === "add")).toHaveLength(3)
       expect(yield* Effect.flatMap(FakeLinq, (f) => f.participants(C.iMessageGroup))).toContain(H.newcomer)
-    }).pipe(Effect.provide(inProcess()))
+    }).pipe(Effect.provide(inProcess({ queueDelay: 0 })))
   )
 })
 
@@ -197,7 +197,7 @@ describe("sync", () => {
       expect(again.plan.add).toEqual([])
       expect(again.plan.remove).toEqual([])
       expect(yield* routesOf).toEqual(["getChat"])
-    }).pipe(Effect.provide(inProcess()))
+    }).pipe(Effect.provide(inProcess({ queueDelay: 0 })))
   )
 
   it.effect("refused before sending: an RCS-only newcomer in the iMessage group", () =>

@@ -20,7 +20,7 @@ for (const transport of transports) {
     (it) => {
       it.scoped("add: accepted, the handle is an active participant, the request is in the journal", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const response = yield* sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
           expect(response).toEqual({
             message: "Participant addition queued",
@@ -60,7 +60,7 @@ for (const transport of transports) {
 
       it.scoped("remove: a DELETE with a JSON body, accepted, the handle marked removed", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const response = yield* sdk(removeParticipant(C.iMessageGroup, { handle: H.dave }))
           expect(response).toEqual({
             message: "Participant removal queued",
@@ -90,7 +90,7 @@ for (const transport of transports) {
 
       it.scoped("add then remove an email handle round-trips, and a removed handle can come back", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* sdk(addParticipant(C.iMessageGroup, { handle: H.erin }))
           expect(yield* fake.participants(C.iMessageGroup)).toContain(H.erin)
           yield* sdk(removeParticipant(C.iMessageGroup, { handle: H.erin }))
@@ -110,7 +110,8 @@ for (const transport of transports) {
         Effect.gen(function* () {
           const chatId = "équipe:ops&co+1"
           const { fake, sdk } = yield* start({
-            seed: { chats: [{ id: chatId, service: "SMS", handles: [H.alice, H.bob, H.carol] }] }
+            seed: { chats: [{ id: chatId, service: "SMS", handles: [H.alice, H.bob, H.carol] }] },
+            fake: { queueDelay: 0 }
           })
           yield* sdk(addParticipant(chatId, { handle: H.newcomer }))
           expect(yield* fake.participants(chatId)).toEqual([H.alice, H.bob, H.carol, H.newcomer])
@@ -123,7 +124,7 @@ for (const transport of transports) {
       // Rule violations, API errors and bad input: typed, sent once (or not at all), state unchanged.
       it.scoped("NotAGroupChat: adding to a DM and removing from it, each sent exactly once", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const add = yield* Effect.flip(sdk(addParticipant(C.directMessage, { handle: H.carol })))
           expect(add).toMatchObject({
             _tag: "NotAGroupChat",
@@ -153,7 +154,7 @@ for (const transport of transports) {
         "CrossServiceAddition: an RCS-only handle into the iMessage group, sent once, confirmed from the chat and capability (diagnose)",
         () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start()
+            const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             const error = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle: H.rcsOnly })))
             expect(error).toMatchObject({
               _tag: "CrossServiceAddition",
@@ -181,7 +182,7 @@ for (const transport of transports) {
         "TooFewParticipants: removing from the 3-member group, sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start()
+            const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             const error = yield* Effect.flip(sdk(removeParticipant(C.smallGroup, { handle: H.bob })))
             expect(error).toMatchObject({
               _tag: "TooFewParticipants",
@@ -201,7 +202,7 @@ for (const transport of transports) {
         "ParticipantAlreadyInChat: a 409 that is a rule, not a conflict to retry, sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start()
+            const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             const error = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle: H.alice })))
             expect(error).toMatchObject({
               _tag: "ParticipantAlreadyInChat",
@@ -221,7 +222,7 @@ for (const transport of transports) {
         "ParticipantNotInChat: removing an outsider, and one removed earlier, each sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
-            const { fake, sdk } = yield* start()
+            const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             const outsider = yield* Effect.flip(sdk(removeParticipant(C.iMessageGroup, { handle: H.frank })))
             expect(outsider).toMatchObject({
               _tag: "ParticipantNotInChat",
@@ -245,7 +246,7 @@ for (const transport of transports) {
 
       it.scoped("ChatNotFound: a 404 for an unknown chat, not retried", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const add = yield* Effect.flip(sdk(addParticipant(C.missing, { handle: H.newcomer })))
           expect(add).toMatchObject({
             _tag: "ChatNotFound",
@@ -267,7 +268,7 @@ for (const transport of transports) {
         () =>
           Effect.gen(function* () {
             const serverKey = "sk_e2e_the_right_key_42"
-            const { fake, sdk } = yield* start({ fake: { apiKey: serverKey } })
+            const { fake, sdk } = yield* start({ fake: { apiKey: serverKey, queueDelay: 0 } })
             const error = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer })))
             expect(error).toMatchObject({
               _tag: "Unauthorized",
@@ -287,7 +288,10 @@ for (const transport of transports) {
       it.scoped("the right key is accepted by a fake that requires one", () =>
         Effect.gen(function* () {
           const serverKey = "sk_e2e_the_right_key_42"
-          const { fake, sdk } = yield* start({ fake: { apiKey: serverKey }, client: { apiKey: serverKey } })
+          const { fake, sdk } = yield* start({
+            fake: { apiKey: serverKey, queueDelay: 0 },
+            client: { apiKey: serverKey }
+          })
           yield* sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
           expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
           expect(JSON.stringify(yield* fake.journal)).not.toContain(serverKey)
@@ -296,7 +300,7 @@ for (const transport of transports) {
 
       it.scoped("InvalidHandle and InvalidChatId fail before anything is sent (journal empty)", () =>
         Effect.gen(function* () {
-          const { fake, sdk } = yield* start()
+          const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const badHandles = ["(202) 555-0101", "12025550101", "+0123", "not an email", ""]
           for (const handle of badHandles) {
             const add = yield* Effect.flip(sdk(addParticipant(C.iMessageGroup, { handle })))

@@ -9,8 +9,8 @@
 import { type HttpApp, HttpClient } from "@effect/platform"
 import type { Chat, ServiceType } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
-import type { Cause, Duration, Scope } from "effect"
-import { Context, Effect, Layer, Redacted } from "effect"
+import type { Cause, Scope } from "effect"
+import { Context, Duration, Effect, Layer, Redacted } from "effect"
 import type { Fault, InjectOptions, ScriptedFault } from "./Fault.js"
 import * as InProcessClient from "./InProcessClient.js"
 import type { JournalEntry } from "./Journal.js"
@@ -36,10 +36,11 @@ export type { AnswerEncoding, ConnectionDropped, ViolationAnswer, ViolationKind 
  * - `encoding`: `"length"` (default: JSON with a `Content-Length`),
  *   `"chunked"`, or `"gzip"` (when the request's `Accept-Encoding` admits it:
  *   `fetch` asks for it, undici's `request` does not);
- * - `queueDelay`: how long an accepted add or remove waits before it changes
- *   the state (default zero). The rules are checked again when it is applied
- *   (a change that no longer passes is dropped); `GET /v3/chats/{chatId}`
- *   shows it once applied;
+ * - `queueDelay`: how long an accepted add or remove waits on the queue
+ *   before it changes the state (default {@link defaultQueueDelay}, one
+ *   second: "accepted" means queued, as on Linq; `0` applies it at once). The
+ *   rules are checked again when it is applied (a change that no longer
+ *   passes is dropped); `GET /v3/chats/{chatId}` shows it only once applied;
  * - `messages`: the text of each rule violation's answer, by kind (Linq does
  *   not document its wording; try several); `violations`: its status, code
  *   (`undefined`: none) and message (wins over `messages`);
@@ -69,6 +70,30 @@ export interface FakeLinqOptions {
   readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
   readonly journalLimit?: number | undefined
 }
+
+/**
+ * The `queueDelay` of a FakeLinq given none: one second. Linq answers an add
+ * or a remove with 202 ("queued") and applies it later, after a delay it does
+ * not document; the fake shows that queue by default, so that code which
+ * reads the chat right after a 202 meets what it meets on Linq. A test that
+ * wants changes applied at once says so (`queueDelay: 0`); one that runs on
+ * `TestClock` moves the clock by this much (or waits on `awaitQueue`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, TestClock } from "effect"
+ * import { FakeLinq } from "@linq-effect/testing"
+ *
+ * // after a 202'd add, on TestClock:
+ * const applied = TestClock.adjust(FakeLinq.defaultQueueDelay)
+ * // or, with no queue at all:
+ * const immediate = FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultQueueDelay: Duration.Duration = Duration.seconds(1)
 
 /**
  * Options of {@link FakeLinq.serve}: a FakeLinq's, plus the interface
@@ -114,7 +139,7 @@ export interface FakeLinqService {
   readonly journal: Effect.Effect<ReadonlyArray<JournalEntry>>
   /** Empties the journal. */
   readonly clearJournal: Effect.Effect<void>
-  /** How many accepted changes wait on the queue (with a `queueDelay`). */
+  /** How many accepted changes wait on the queue (none with `queueDelay: 0`). */
   readonly pendingChanges: Effect.Effect<number>
   /** Waits until the queue is empty (on the fake's `Clock`). */
   readonly awaitQueue: Effect.Effect<void>
@@ -145,7 +170,7 @@ export const make = (
   options: FakeLinqOptions = {}
 ): Effect.Effect<FakeLinqService, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const state = yield* State.make(seed, options.queueDelay)
+    const state = yield* State.make(seed, options.queueDelay ?? defaultQueueDelay)
     const faults = yield* Faults.make
     const journal = yield* Journal.make(options.journalLimit)
     const handle = yield* Routes.make({
@@ -297,6 +322,8 @@ export class FakeLinq extends Context.Tag("@linq-effect/testing/FakeLinq")<FakeL
   static readonly layerServer = layerServer
   /** The seed used when none is given. */
   static readonly defaultSeed = defaultSeed
+  /** The queue delay used when none is given ({@link defaultQueueDelay}: one second). */
+  static readonly defaultQueueDelay = defaultQueueDelay
   /** The default seed's chat ids ({@link DefaultChats}). */
   static readonly chats = DefaultChats
   /** The default seed's handles ({@link DefaultHandles}). */

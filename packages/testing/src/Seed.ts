@@ -109,15 +109,18 @@ export const chatFromSeed = (seed: SeedChat): Chat => {
 }
 
 /**
- * The ids of the default seed's chats.
+ * The ids of the default seed's chats. alice is the chat's own number
+ * (`is_me: true`, as Linq marks the partner's own handle) in every chat she
+ * is in, and counts as a member there; the RCS and SMS groups have no handle
+ * marked as ours (`is_me` absent, as in an answer that leaves it out).
  *
- * - `iMessageGroup`: iMessage group, 4 active members (alice, bob, carol,
- *   dave) and erin, removed earlier.
+ * - `iMessageGroup`: iMessage group, 4 active members (alice, ours; bob,
+ *   carol, dave) and erin, removed earlier.
  * - `rcsGroup`: RCS group, 4 active members (frank, grace, heidi, ivan).
- * - `smallGroup`: iMessage group with exactly 3 members (alice, bob, erin):
- *   any removal is refused (`TooFewParticipants`).
+ * - `smallGroup`: iMessage group with exactly 3 members (alice, ours; bob,
+ *   erin): any removal is refused (`TooFewParticipants`).
  * - `smsGroup`: SMS group, 3 members (grace, heidi, judy).
- * - `directMessage`: a DM (not a group) between alice and bob, on iMessage.
+ * - `directMessage`: a DM (not a group) between alice (ours) and bob, on iMessage.
  * - `missing`: an id no chat has (answers 404).
  *
  * @since 0.1.0
@@ -134,7 +137,8 @@ export const DefaultChats = {
 
 /**
  * The handles of the default seed (fictional numbers; erin is an email
- * handle). Their chats are listed in {@link DefaultChats}; three are in none:
+ * handle; alice is the chats' own number, `is_me`). Their chats are listed in
+ * {@link DefaultChats}; three are in none:
  * `rcsOnly` supports RCS only (adding it to an iMessage group is a
  * cross-service addition), `iMessageCapable` iMessage and SMS, and `newcomer`,
  * not listed in the capabilities, every service.
@@ -160,6 +164,8 @@ export const DefaultHandles = {
 
 const [C, H] = [DefaultChats, DefaultHandles]
 const erinRemoved: SeedHandle = { handle: H.erin, status: "removed", left_at: "2025-01-16T12:00:00.000Z" }
+/** alice is the chat's own number (`is_me: true`) in every chat she is in. */
+const aliceMe: SeedHandle = { handle: H.alice, is_me: true }
 
 /**
  * The seed `FakeLinq.layer()` and `FakeLinq.serve()` start from when given
@@ -174,7 +180,7 @@ export const defaultSeed: FakeSeed = {
       id: C.iMessageGroup,
       display_name: "Launch team",
       service: "iMessage",
-      handles: [H.alice, H.bob, H.carol, H.dave, erinRemoved]
+      handles: [aliceMe, H.bob, H.carol, H.dave, erinRemoved]
     },
     {
       id: C.rcsGroup,
@@ -182,9 +188,9 @@ export const defaultSeed: FakeSeed = {
       service: "RCS",
       handles: [H.frank, H.grace, H.heidi, H.ivan]
     },
-    { id: C.smallGroup, display_name: "Three of us", service: "iMessage", handles: [H.alice, H.bob, H.erin] },
+    { id: C.smallGroup, display_name: "Three of us", service: "iMessage", handles: [aliceMe, H.bob, H.erin] },
     { id: C.smsGroup, service: "SMS", handles: [H.grace, H.heidi, H.judy] },
-    { id: C.directMessage, service: "iMessage", is_group: false, handles: [H.alice, H.bob] }
+    { id: C.directMessage, service: "iMessage", is_group: false, handles: [aliceMe, H.bob] }
   ],
   capabilities: { [H.rcsOnly]: ["RCS"], [H.iMessageCapable]: ["iMessage", "SMS"] }
 }

@@ -23,7 +23,7 @@ describe("atomicity", () => {
       expect(yield* fake.participants("ten")).toHaveLength(3)
       const chat = yield* fake.chat("ten")
       expect(chat.handles.filter((h) => h.status === "removed")).toHaveLength(7)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("1,000 concurrent mixed adds and removes: never below 3, no update lost", () =>
@@ -59,7 +59,7 @@ describe("atomicity", () => {
       // no handle is active twice
       const handles = GroupChatRules.activeParticipants(chat).map((h) => h.handle)
       expect(new Set(handles).size).toBe(handles.length)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })
 
@@ -133,12 +133,12 @@ describe("queue delay, as GET /v3/chats/{chatId} shows it", () => {
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: "2 seconds" })))
   )
 
-  it.effect("with no queue delay (the default) the change shows at once", () =>
+  it.effect("with `queueDelay: 0` the change shows at once", () =>
     Effect.gen(function* () {
       yield* send("POST", participantsPath(DefaultChats.rcsGroup), {
         json: { handle: DefaultHandles.newcomer }
       })
       expect(active(yield* getChat(DefaultChats.rcsGroup))).toContain(DefaultHandles.newcomer)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })

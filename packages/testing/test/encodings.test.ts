@@ -51,7 +51,7 @@ describe("answer encodings on loopback", () => {
     for (const [name, clientLayer] of clients) {
       it.scopedLive(`${encoding} over ${name}: the wire, then addParticipant and a rule violation`, () =>
         Effect.gen(function* () {
-          const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { encoding })
+          const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { encoding, queueDelay: 0 })
           const platform = Context.get(yield* Layer.build(clientLayer), HttpClient.HttpClient)
           const answer = yield* Effect.provideService(
             send("GET", chatPath(C.iMessageGroup), { baseUrl: fake.baseUrl }),
@@ -97,7 +97,7 @@ describe("answer encodings in-process", () => {
         expect(answer.headers["content-encoding"]).toBeUndefined()
         yield* throughTheSdk(yield* HttpClient.HttpClient)
         expect(yield* (yield* FakeLinq).participants(C.iMessageGroup)).toContain(H.newcomer)
-      }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { encoding })))
+      }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { encoding, queueDelay: 0 })))
     )
   }
 

@@ -22,7 +22,7 @@ describe("Fault.status", () => {
       expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
       // the next request is answered normally
       expect((yield* add()).status).toBe(202)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("Retry-After as seconds or an HTTP date; retry-after-ms; x-should-retry", () =>
@@ -154,7 +154,7 @@ describe("Fault.delay / Fault.hang / Fault.disconnect (in-process)", () => {
       const answer = yield* Fiber.join(fiber)
       expect(answer.status).toBe(202)
       expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("delay, then another fault", () =>
@@ -221,7 +221,7 @@ describe("Fault.delay / Fault.hang / Fault.disconnect (in-process)", () => {
       expect(error.message).toContain("FakeLinq dropped the connection")
       expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
       expect((yield* fake.journal)[0]?.outcome).toEqual({ _tag: "Disconnected" })
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })
 
@@ -246,7 +246,7 @@ describe("Fault.answerLost (in-process)", () => {
       ])
       // a second add of the same handle meets the first
       expect((yield* add()).status).not.toBe(202)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })
 

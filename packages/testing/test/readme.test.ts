@@ -21,7 +21,10 @@ describe("participants", () => {
       const response = yield* addParticipant(iMessageGroup, { handle: newcomer })
       expect(response.status).toBe("accepted")
 
+      // "accepted" means queued, as on Linq: the chat shows the newcomer after the queue delay
       const fake = yield* FakeLinq
+      expect(yield* fake.participants(iMessageGroup)).not.toContain(newcomer)
+      yield* TestClock.adjust(FakeLinq.defaultQueueDelay)
       expect(yield* fake.participants(iMessageGroup)).toContain(newcomer)
       const [request] = yield* fake.journal
       expect(request?.json).toEqual({ handle: newcomer })

@@ -28,7 +28,7 @@ describe("FakeLinq routes (in-process)", () => {
         left_at: null
       })
       expect(yield* fake.participants(C.iMessageGroup)).toEqual([H.alice, H.bob, H.carol, H.dave, H.newcomer])
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("trace ids are fresh on every answer", () =>
@@ -56,7 +56,7 @@ describe("FakeLinq routes (in-process)", () => {
       expect(dave?.status).toBe("removed")
       expect(dave?.left_at).not.toBeNull()
       expect(yield* fake.participants(C.iMessageGroup)).toEqual([H.alice, H.bob, H.carol])
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("a removed handle can be added again", () =>
@@ -65,7 +65,7 @@ describe("FakeLinq routes (in-process)", () => {
       const answer = yield* send("POST", participantsPath(C.iMessageGroup), { json: { handle: H.erin } })
       expect(answer.status).toBe(202)
       expect(yield* fake.participants(C.iMessageGroup)).toContain(H.erin)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("email handles are matched without regard to case", () =>
@@ -85,7 +85,7 @@ describe("FakeLinq routes (in-process)", () => {
         "b@example.com",
         "c@example.com"
       ])
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("GET chat answers the Chat JSON, decodable by core's Chat schema", () =>
@@ -171,7 +171,7 @@ describe("FakeLinq routes (in-process)", () => {
         H.newcomer
       ])
       expect(chat.handles).toHaveLength(5)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("GET chat reflects an accepted change", () =>
@@ -181,7 +181,7 @@ describe("FakeLinq routes (in-process)", () => {
       const chat = Schema.decodeUnknownSync(Chat)(answer.json)
       expect(GroupChatRules.isParticipant(chat, H.ivan)).toBe(false)
       expect(GroupChatRules.activeParticipants(chat)).toHaveLength(3)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("unknown chat → 404 code 2001 on every chat route", () =>
@@ -237,7 +237,7 @@ describe("FakeLinq routes (in-process)", () => {
       const sms = yield* send("POST", participantsPath(C.smsGroup), { json: { handle: H.newcomer } })
       expect(sms.status).toBe(202)
       expect((yield* fake.chat(C.smsGroup)).handles.at(-1)?.service).toBe("SMS")
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("path segments are percent-decoded", () =>
@@ -278,7 +278,7 @@ describe("FakeLinq routes (in-process)", () => {
       const fake = yield* FakeLinq
       expect((yield* fake.journal).slice(2).map((e) => e.route)).toEqual(["unknown", "unknown", "unknown"])
       expect(yield* fake.participants(C.smallGroup)).not.toContain(H.newcomer)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("a custom basePath, or none", () =>
@@ -337,7 +337,7 @@ describe("FakeLinq routes (in-process)", () => {
       expect(yield* fake.journal).toEqual([])
       expect(yield* Effect.option(fake.chat("new"))).toEqual(Option.none())
       expect(yield* fake.participants(C.iMessageGroup)).toContain(H.alice)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("chat(id) fails with NoSuchElementException for an unknown chat", () =>

@@ -30,7 +30,7 @@ describe("group-chat rules, answered exactly", () => {
       const message = "Cannot add or remove participants in a direct message; group chats only"
       yield* refused("POST", C.directMessage, H.newcomer, 400, 1006, message)
       yield* refused("DELETE", C.directMessage, H.bob, 400, 1006, message)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("CrossServiceAddition → 400, 1005, the chat's service named", () =>
@@ -51,7 +51,7 @@ describe("group-chat rules, answered exactly", () => {
         1005,
         "Participant does not support the chat's messaging service (RCS); cross-service additions are not allowed, create a new chat instead"
       )
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("TooFewParticipants → 400, 1005 (removal from a 3-member group; add to a 2-member group)", () =>
@@ -62,7 +62,7 @@ describe("group-chat rules, answered exactly", () => {
       yield* refused("DELETE", C.smallGroup, H.erin, 400, 1005, message)
       yield* fake.putChat({ id: "pair", service: "iMessage", is_group: true, handles: [H.alice, H.bob] })
       yield* refused("POST", "pair", H.newcomer, 400, 1005, message)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("ParticipantAlreadyInChat → 409, 1005", () =>
@@ -70,14 +70,14 @@ describe("group-chat rules, answered exactly", () => {
       yield* refused("POST", C.iMessageGroup, H.alice, 409, 1005, "Participant is already in this chat")
       // checked before the service: an RCS member already in the RCS group
       yield* refused("POST", C.rcsGroup, H.frank, 409, 1005, "Participant is already in this chat")
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("ParticipantNotInChat → 400, 1005 (never a member, and removed earlier)", () =>
     Effect.gen(function* () {
       yield* refused("DELETE", C.iMessageGroup, H.newcomer, 400, 1005, "Participant is not in this chat")
       yield* refused("DELETE", C.iMessageGroup, H.erin, 400, 1005, "Participant is not in this chat")
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("removing down to exactly 3 works, the next removal is refused", () =>
@@ -95,7 +95,7 @@ describe("group-chat rules, answered exactly", () => {
         "Group chats must have at least 3 participants"
       )
       expect(yield* fake.participants(C.rcsGroup)).toEqual([H.grace, H.heidi, H.ivan])
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })
 
@@ -158,7 +158,7 @@ describe("request validation", () => {
       yield* add({ raw: "nope" })
       yield* add({ json: { handle: "nope" } })
       expect(yield* fake.chats).toEqual(before)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 })
 
@@ -183,7 +183,7 @@ describe("auth", () => {
       expect(unknown.status).toBe(401)
       // nothing changed
       expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
-    }).pipe(Effect.provide(FakeLinq.layer()))
+    }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
   it.effect("without an apiKey option any non-empty bearer token is accepted (scheme in any case)", () =>
@@ -221,7 +221,10 @@ describe("rule-violation answers are configurable (Linq does not document their 
       yield* refused("POST", C.iMessageGroup, H.alice, 409, 1005, "Participant is already in this chat")
     }).pipe(
       Effect.provide(
-        FakeLinq.layer(FakeLinq.defaultSeed, { messages: { TooFewParticipants: "Bad request" } })
+        FakeLinq.layer(FakeLinq.defaultSeed, {
+          messages: { TooFewParticipants: "Bad request" },
+          queueDelay: 0
+        })
       )
     )
   )
@@ -234,6 +237,7 @@ describe("rule-violation answers are configurable (Linq does not document their 
     }).pipe(
       Effect.provide(
         FakeLinq.layer(FakeLinq.defaultSeed, {
+          queueDelay: 0,
           messages: { NotAGroupChat: "ignored: violations wins" },
           violations: {
             NotAGroupChat: { status: 422, code: 1005, message: "Chat is not a group" },

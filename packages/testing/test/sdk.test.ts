@@ -74,7 +74,7 @@ describe("the base path is enforced, as on Linq", () => {
       }).pipe(
         Effect.provide(
           LinqHttpClient.layer({ apiKey: "test", maxRetries: 0, baseUrl }).pipe(
-            Layer.provideMerge(FakeLinq.layer())
+            Layer.provideMerge(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 }))
           )
         )
       )
@@ -85,7 +85,7 @@ describe("the base path is enforced, as on Linq", () => {
 describe("the base path is enforced over real HTTP too", () => {
   it.scopedLive("a client aimed at the served fake's origin (no /api/partner) gets ChatNotFound (404)", () =>
     Effect.gen(function* () {
-      const fake = yield* FakeLinq.serve()
+      const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
       const platform = Context.get(yield* Layer.build(NodeHttpClient.layerUndici), HttpClient.HttpClient)
       const linq = yield* LinqHttpClient.make({ apiKey: "test", maxRetries: 0, baseUrl: fake.origin }).pipe(
         Effect.provideService(HttpClient.HttpClient, platform)

@@ -49,7 +49,7 @@ describe("FakeLinq.serve", () => {
 
       it.scopedLive("each route, and its state change", () =>
         Effect.gen(function* () {
-          const fake = yield* FakeLinq.serve()
+          const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
           const add = yield* call(fake, "POST", participantsPath(C.iMessageGroup), {
             json: { handle: H.newcomer }
           })
@@ -150,7 +150,7 @@ describe("FakeLinq.serve", () => {
 
       it.scopedLive("disconnect destroys the socket: the client fails with a transport error", () =>
         Effect.gen(function* () {
-          const fake = yield* FakeLinq.serve()
+          const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
           yield* fake.inject(Fault.disconnect)
           const error: HttpClientError.HttpClientError = yield* Effect.flip(
             call(fake, "POST", participantsPath(C.iMessageGroup), { json: { handle: H.newcomer } })
@@ -238,8 +238,8 @@ describe("FakeLinq.serve", () => {
 
   it.scopedLive("two servers side by side, each with its own state", () =>
     Effect.gen(function* () {
-      const a = yield* FakeLinq.serve()
-      const b = yield* FakeLinq.serve()
+      const a = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
+      const b = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
       expect(a.port).not.toBe(b.port)
       yield* send("DELETE", participantsPath(C.iMessageGroup), {
         baseUrl: a.baseUrl,
@@ -264,6 +264,10 @@ describe("FakeLinq.layerServer", () => {
       expect(answer.status).toBe(202)
       expect(yield* fake.participants(C.rcsGroup)).toContain(H.newcomer)
       expect((yield* server.journal).length).toBe(1)
-    }).pipe(Effect.provide(Layer.merge(FakeLinq.layerServer(), NodeHttpClient.layerUndici)))
+    }).pipe(
+      Effect.provide(
+        Layer.merge(FakeLinq.layerServer(FakeLinq.defaultSeed, { queueDelay: 0 }), NodeHttpClient.layerUndici)
+      )
+    )
   )
 })

@@ -1,7 +1,8 @@
 /**
  * FakeLinq's state: chats and handle capabilities, and the add and remove
  * operations that check core's `GroupChatRules` and apply the change in one
- * atomic step, at once or after the queue delay (as on Linq's queue).
+ * atomic step, after the queue delay (as on Linq's queue) or, with a zero
+ * delay, at once.
  *
  * @internal
  */
@@ -75,7 +76,7 @@ const step = (
 }
 
 /** The state, made from a seed for the lifetime of the scope. */
-export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput = Duration.zero) =>
+export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput) =>
   Effect.gen(function* () {
     const initial: Data = {
       chats: new Map(seed.chats.map((c) => [c.id, chatFromSeed(c)])),
