@@ -241,11 +241,12 @@ describe("diagnose mode (the default): a vague refusal explained from the chat's
     )
   )
 
-  it.effect("a text the chat does not bear out stays what the text said; one it contradicts gives way", () =>
+  it.effect("a text the chat does not bear out is the status's own error; one it contradicts gives way", () =>
     Effect.gen(function* () {
-      // "already in", but the chat does not show the handle (an earlier add still queued): the text stands.
+      // "already in", but the chat does not show the handle: no guess, the 400's own error.
       const first = yield* run("add", "diagnose")
-      expect(first.error?._tag).toBe("ParticipantAlreadyInChat")
+      expect(first.error).toMatchObject({ _tag: "InvalidRequest", status: 400 })
+      expect(first.sent).toEqual(["add", "chat", "imessage"])
       // "already in", but the chat has too few members: the state's answer.
       const second = yield* run("add", "diagnose")
       expect(second.error?._tag).toBe("TooFewParticipants")

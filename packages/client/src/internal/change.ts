@@ -4,7 +4,15 @@
  * - `"server"`: send; the answer alone decides (`recognize.ts`).
  * - `"diagnose"`: send; when the failure is a 400/409/422 that is not
  *   precise, read the chat (and capability) and return the violation the
- *   rules find there, else the original error.
+ *   rules find there, else the status's own error (`InvalidRequest`,
+ *   `ApiError`…). A violation is returned only when the chat's state shows
+ *   it (or the answer carries 1006): a guess from the answer's text alone is
+ *   never returned. A 409 whose text suggested a rule but whose chat does
+ *   not bear it out is retried as any 409 is. The diagnosis is bounded: one
+ *   chat read (plus a capability check for an iMessage/RCS group), never
+ *   retried, all within {@link diagnosisBudget} (at most
+ *   {@link DIAGNOSIS_BUDGET}); if it fails or runs out of time, the original
+ *   error is returned.
  * - `"preflight"`: read the chat (and capability) first and refuse locally
  *   when a rule would break; else send as `"server"` does.
  */
@@ -26,10 +34,9 @@ import {
   parseChatId,
   parseHandle
 } from "@linq-effect/core"
-import type { ErrorMapping } from "@linq-effect/http"
-import { LinqHttpClient } from "@linq-effect/http"
+import { ErrorMapping, LinqHttpClient, RetryPolicy } from "@linq-effect/http"
 import type { Schema } from "effect"
-import { Effect, Option } from "effect"
+import { Duration, Effect, Option } from "effect"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
@@ -51,6 +58,19 @@ export interface ChangeOptions extends CallOptions {
 /** The default rule mode: success costs nothing extra. */
 export const DEFAULT_RULE_MODE: RuleMode = "diagnose"
 
+/** The longest a `"diagnose"` diagnosis (its chat read and capability check together) may take: 2 seconds. */
+export const DIAGNOSIS_BUDGET: Duration.Duration = Duration.seconds(2)
+
+/**
+ * The time a diagnosis may take: the call's timeout (per-call, else the
+ * client's), but never more than {@link DIAGNOSIS_BUDGET}. Its reads get this
+ * as their timeout and no retries, and the whole diagnosis is cut at it.
+ */
+export const diagnosisBudget = (
+  callTimeout: Duration.DurationInput | undefined,
+  clientTimeout: Duration.Duration
+): Duration.Duration => Duration.min(Duration.decode(callTimeout ?? clientTimeout), DIAGNOSIS_BUDGET)
+
 const validate = (chatId: string | ChatId, handle: string | Handle) =>
   Effect.flatMap(parseChatId(chatId), (id) =>
     Effect.map(parseHandle(handle), (h) => ({ chatId: id, handle: h }))
@@ -60,8 +80,12 @@ const validate = (chatId: string | ChatId, handle: string | Handle) =>
 interface Change<A, I, V extends ServerAnswer, E> {
   readonly method: "POST" | "DELETE"
   readonly response: Schema.Schema<A, I, never>
-  /** The violation the answer alone reports (`recognize.ts`). */
-  readonly recognize: (chatId: ChatId, handle: Handle) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
+  /** The violation the answer alone reports (`recognize.ts`); its text read only when `readText`. */
+  readonly recognize: (
+    chatId: ChatId,
+    handle: Handle,
+    readText?: boolean
+  ) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
   /** The violation the chat's state shows (one chat read, and a capability check where needed). */
   readonly violation: (
     chatId: ChatId,
@@ -80,17 +104,23 @@ const underRules =
     handle: Handle,
     options: ChangeOptions | undefined
   ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> => {
-    const send = Effect.flatMap(LinqHttpClient, (client) =>
-      client.execute({
-        method: change.method,
-        path: PARTICIPANTS_PATH,
-        params: { chatId },
-        body: { handle },
-        response: change.response,
-        recognize: change.recognize(chatId, handle),
-        ...requestOverrides(options)
-      })
-    )
+    const sendWith = (
+      recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>,
+      maxRetries: number | undefined
+    ) =>
+      Effect.flatMap(LinqHttpClient, (client) =>
+        client.execute({
+          method: change.method,
+          path: PARTICIPANTS_PATH,
+          params: { chatId },
+          body: { handle },
+          response: change.response,
+          recognize,
+          ...requestOverrides(options),
+          ...(maxRetries === undefined ? {} : { maxRetries })
+        })
+      )
+    const send = sendWith(change.recognize(chatId, handle), undefined)
     switch (options?.rules ?? DEFAULT_RULE_MODE) {
       case "server":
         return send
@@ -100,13 +130,60 @@ const underRules =
           Option.match({ onNone: () => send, onSome: (violation) => Effect.fail(violation) })
         )
       case "diagnose":
-        return Effect.catchIf(send, needsDiagnosis, (error) =>
-          explain(error, change.violation(chatId, handle, options), (violation) =>
-            change.withAnswer(violation, error)
+        return Effect.flatMap(LinqHttpClient, (client) => {
+          const budget = diagnosisBudget(options?.timeout, client.timeout)
+          // One read, no retries, within the budget.
+          const diagnosis = Effect.timeoutTo(
+            change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
+            { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
           )
-        )
+          // The answer the text was read from, to fall back on its status's own error.
+          let lastAnswer: ErrorMapping.ApiAnswer | undefined
+          const byText = change.recognize(chatId, handle, true)
+          const guessing = (answer: ErrorMapping.ApiAnswer) => {
+            lastAnswer = answer
+            return byText(answer)
+          }
+          const maxRetries = options?.maxRetries ?? client.maxRetries
+          return Effect.catchIf(
+            Effect.suspend(() => sendWith(guessing, undefined)),
+            needsDiagnosis,
+            (error) =>
+              Effect.flatMap(
+                Effect.orElseSucceed(diagnosis, () => Option.none<V>()),
+                Option.match({
+                  onSome: (violation) =>
+                    Effect.fail<V | E | LinqApiError | LinqTransportError>(
+                      change.withAnswer(violation, error)
+                    ),
+                  onNone: () => {
+                    // Not a guess: the status's own error, already retried as its status is.
+                    if (lastAnswer === undefined || !isViolation(error)) return Effect.fail(error)
+                    // A guess the chat does not bear out: the status's own error, retried as its status is.
+                    const own = ErrorMapping.toApiError(lastAnswer)
+                    return RetryPolicy.isRetryableStatus(lastAnswer.status) && maxRetries > 0
+                      ? Effect.zipRight(
+                          Effect.sleep(RetryPolicy.INITIAL_DELAY),
+                          sendWith(change.recognize(chatId, handle, false), maxRetries - 1)
+                        )
+                      : Effect.fail(own)
+                  }
+                })
+              )
+          )
+        })
     }
   }
+
+const VIOLATION_TAGS = new Set([
+  "NotAGroupChat",
+  "CrossServiceAddition",
+  "TooFewParticipants",
+  "ParticipantAlreadyInChat",
+  "ParticipantNotInChat"
+])
+/** Whether an error is a rule violation (here: one guessed from an answer's text). */
+const isViolation = (error: ServerAnswer): boolean => VIOLATION_TAGS.has(error._tag)
 
 /** Sends an add of a validated handle under the rule mode. */
 export const addValidated: (
@@ -133,23 +210,6 @@ export const removeValidated: (
   violation: removeViolation,
   withAnswer: (violation: RemoveRuleViolation, error) => withAnswer(violation, error)
 })
-
-/**
- * The violation `diagnosis` finds, carrying the answer's status, code and
- * trace id; the original error when it finds none or cannot read the chat.
- */
-const explain = <E, V, R>(
-  original: E,
-  diagnosis: Effect.Effect<Option.Option<V>, unknown, R>,
-  carry: (violation: V) => V
-): Effect.Effect<never, E | V, R> =>
-  Effect.flatMap(
-    Effect.orElseSucceed(diagnosis, () => Option.none<V>()),
-    Option.match({
-      onNone: () => Effect.fail(original),
-      onSome: (violation) => Effect.fail<E | V>(carry(violation))
-    })
-  )
 
 // Made once: the tagged metrics of the operation are looked up here, not per call.
 const meteredAdd = metered("addParticipant")

@@ -17,7 +17,7 @@ const SERVICE = "(?:iMessage|RCS|SMS)"
 export const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
   [
     "ParticipantAlreadyInChat",
-    /\balready (?:a |an )?(?:participant|member|in|exists|present|added|part of)\b|\bduplicate (?:participant|member|handle)\b/i
+    /\b(?:is |are )?already (?:a |an )?(?:participant|member)s?\b|\balready (?:in|exists in|present in|added to|part of) (?:the |this )?(?:chat|group)\b|\bduplicate (?:participant|member|handle)\b/i
   ],
   [
     "ParticipantNotInChat",
@@ -32,7 +32,7 @@ export const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
   ],
   [
     "TooFewParticipants",
-    /(?:at least|minimum of|fewer than|less than|below) (?:3|three)\b|too few (?:participants|members)|\b3\+ participants/i
+    /(?:at least|minimum of|fewer than|less than|below) (?:3|three) (?:participants|members|people)\b|too few (?:participants|members)|\b3\+ participants/i
   ],
   [
     "NotAGroupChat",
