@@ -6,13 +6,13 @@
  *   precise, read the chat (and capability) and return the violation the
  *   rules find there, else the status's own error (`InvalidRequest`,
  *   `ApiError`…). A violation is returned only when the chat's state shows
- *   it (or the answer carries 1006): a guess from the answer's text alone is
- *   never returned. A 409 whose text suggested a rule but whose chat does
- *   not bear it out is retried as any 409 is. The diagnosis is bounded: one
- *   chat read (plus a capability check for an iMessage/RCS group), never
- *   retried, all within {@link diagnosisBudget} (at most
- *   {@link DIAGNOSIS_BUDGET}); if it fails or runs out of time, the original
- *   error is returned.
+ *   it (or the answer carries 1006): a guess from the answer's text is never
+ *   returned. The text only decides when to read: a 409 whose text names a
+ *   rule is read at once rather than after its retries, and retried as any
+ *   409 is when the chat does not bear it out. The diagnosis is bounded: one
+ *   chat read (plus a capability check for an iMessage/RCS group) per call,
+ *   never retried, all within {@link diagnosisBudget}; if it fails or runs
+ *   out of time, the status's own error is returned.
  * - `"preflight"`: read the chat (and capability) first and refuse locally
  *   when a rule would break; else send as `"server"` does.
  */
@@ -36,11 +36,11 @@ import {
 } from "@linq-effect/core"
 import { ErrorMapping, LinqHttpClient, RetryPolicy } from "@linq-effect/http"
 import type { Schema } from "effect"
-import { Duration, Effect, Option } from "effect"
+import { Duration, Effect, Option, Random } from "effect"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
-import { recognizeAdd, recognizeRemove } from "./recognize.js"
+import { CANNOT_UPDATE_DM, recognizeAdd, recognizeRemove } from "./recognize.js"
 import type { ServerAnswer } from "./rules.js"
 import { addViolation, needsDiagnosis, removeViolation, withAnswer } from "./rules.js"
 
@@ -80,12 +80,8 @@ const validate = (chatId: string | ChatId, handle: string | Handle) =>
 interface Change<A, I, V extends ServerAnswer, E> {
   readonly method: "POST" | "DELETE"
   readonly response: Schema.Schema<A, I, never>
-  /** The violation the answer alone reports (`recognize.ts`); its text read only when `readText`. */
-  readonly recognize: (
-    chatId: ChatId,
-    handle: Handle,
-    readText?: boolean
-  ) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
+  /** The violation the answer alone reports (`recognize.ts`). */
+  readonly recognize: (chatId: ChatId, handle: Handle) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
   /** The violation the chat's state shows (one chat read, and a capability check where needed). */
   readonly violation: (
     chatId: ChatId,
@@ -104,10 +100,7 @@ const underRules =
     handle: Handle,
     options: ChangeOptions | undefined
   ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> => {
-    const sendWith = (
-      recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>,
-      maxRetries: number | undefined
-    ) =>
+    const sendWith = (recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>, maxRetries?: number) =>
       Effect.flatMap(LinqHttpClient, (client) =>
         client.execute({
           method: change.method,
@@ -120,7 +113,7 @@ const underRules =
           ...(maxRetries === undefined ? {} : { maxRetries })
         })
       )
-    const send = sendWith(change.recognize(chatId, handle), undefined)
+    const send = sendWith(change.recognize(chatId, handle))
     switch (options?.rules ?? DEFAULT_RULE_MODE) {
       case "server":
         return send
@@ -130,60 +123,68 @@ const underRules =
           Option.match({ onNone: () => send, onSome: (violation) => Effect.fail(violation) })
         )
       case "diagnose":
-        return Effect.flatMap(LinqHttpClient, (client) => {
-          const budget = diagnosisBudget(options?.timeout, client.timeout)
-          // One read, no retries, within the budget.
-          const diagnosis = Effect.timeoutTo(
-            change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
-            { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
-          )
-          // The answer the text was read from, to fall back on its status's own error.
-          let lastAnswer: ErrorMapping.ApiAnswer | undefined
-          const byText = change.recognize(chatId, handle, true)
-          const guessing = (answer: ErrorMapping.ApiAnswer) => {
-            lastAnswer = answer
-            return byText(answer)
-          }
-          const maxRetries = options?.maxRetries ?? client.maxRetries
-          return Effect.catchIf(
-            Effect.suspend(() => sendWith(guessing, undefined)),
-            needsDiagnosis,
-            (error) =>
-              Effect.flatMap(
-                Effect.orElseSucceed(diagnosis, () => Option.none<V>()),
-                Option.match({
-                  onSome: (violation) =>
-                    Effect.fail<V | E | LinqApiError | LinqTransportError>(
-                      change.withAnswer(violation, error)
-                    ),
-                  onNone: () => {
-                    // Not a guess: the status's own error, already retried as its status is.
-                    if (lastAnswer === undefined || !isViolation(error)) return Effect.fail(error)
-                    // A guess the chat does not bear out: the status's own error, retried as its status is.
-                    const own = ErrorMapping.toApiError(lastAnswer)
-                    return RetryPolicy.isRetryableStatus(lastAnswer.status) && maxRetries > 0
-                      ? Effect.zipRight(
-                          Effect.sleep(RetryPolicy.INITIAL_DELAY),
-                          sendWith(change.recognize(chatId, handle, false), maxRetries - 1)
-                        )
-                      : Effect.fail(own)
-                  }
-                })
-              )
-          )
-        })
+        return diagnosed(change, chatId, handle, options, sendWith)
     }
   }
 
-const VIOLATION_TAGS = new Set([
-  "NotAGroupChat",
-  "CrossServiceAddition",
-  "TooFewParticipants",
-  "ParticipantAlreadyInChat",
-  "ParticipantNotInChat"
-])
-/** Whether an error is a rule violation (here: one guessed from an answer's text). */
-const isViolation = (error: ServerAnswer): boolean => VIOLATION_TAGS.has(error._tag)
+/**
+ * The `"diagnose"` mode: send, reading the answer's text only to know when to
+ * diagnose; return a violation only when the chat's state shows it.
+ */
+const diagnosed = <A, I, V extends ServerAnswer, E>(
+  change: Change<A, I, V, E>,
+  chatId: ChatId,
+  handle: Handle,
+  options: ChangeOptions | undefined,
+  sendWith: (
+    recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>,
+    maxRetries?: number
+  ) => Effect.Effect<A, V | LinqApiError | LinqTransportError, LinqHttpClient>
+): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> =>
+  Effect.flatMap(LinqHttpClient, (client) => {
+    const budget = diagnosisBudget(options?.timeout, client.timeout)
+    // One read (and capability check), no retries, within the budget; a failed or late one finds nothing.
+    const diagnosis = Effect.timeoutTo(
+      Effect.orElseSucceed(
+        change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
+        () => Option.none<V>()
+      ),
+      { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
+    )
+    const byText = change.recognize(chatId, handle)
+    // The answer a guess was read from: its status's own error is the fallback.
+    let guessedFrom: ErrorMapping.ApiAnswer | undefined
+    const guessing = (answer: ErrorMapping.ApiAnswer) => {
+      const guess = byText(answer)
+      guessedFrom = Option.isSome(guess) && answer.code !== CANNOT_UPDATE_DM ? answer : undefined
+      return guess
+    }
+    // The retries left after a guess: only 1006 is recognised (the text is not read again).
+    const byCode = (answer: ErrorMapping.ApiAnswer) =>
+      answer.code === CANNOT_UPDATE_DM ? byText(answer) : Option.none()
+    const retries = options?.maxRetries ?? client.maxRetries
+    return Effect.catchIf(sendWith(guessing), needsDiagnosis, (error) =>
+      Effect.flatMap(diagnosis, (found) => {
+        if (Option.isSome(found)) return Effect.fail(change.withAnswer(found.value, error))
+        const answer = guessedFrom
+        // Not a guess: already the status's own error, retried as its status is.
+        if (answer === undefined) return Effect.fail(error)
+        // A guess the chat does not bear out: its status's own error, retried as its status is
+        // (the first retry waits the policy's first wait, or the answer's Retry-After).
+        const own = ErrorMapping.toApiError(answer)
+        if (!RetryPolicy.isRetryableStatus(answer.status) || retries < 1) return Effect.fail(own)
+        return Effect.zipRight(firstWait(answer), sendWith(byCode, retries - 1))
+      })
+    )
+  })
+
+/** The retry policy's first wait after `answer`: its `Retry-After` (capped), else 0.5 s minus up to 25 % jitter. */
+const firstWait = (answer: ErrorMapping.ApiAnswer) =>
+  answer.retryAfter === undefined
+    ? Effect.flatMap(Random.nextRange(0.75, 1), (factor) =>
+        Effect.sleep(Duration.times(RetryPolicy.INITIAL_DELAY, factor))
+      )
+    : Effect.sleep(Duration.min(answer.retryAfter, RetryPolicy.MAX_RETRY_AFTER))
 
 /** Sends an add of a validated handle under the rule mode. */
 export const addValidated: (

@@ -56,14 +56,13 @@ export const isPreciseCode = (code: number | undefined): boolean =>
 /** Which rule an answer reports, among `allowed`: codes first, text last, never for other statuses. */
 export const recognize = (
   answer: Pick<ApiAnswer, "status" | "message" | "code">,
-  allowed: ReadonlySet<ViolationKind>,
-  readText = true
+  allowed: ReadonlySet<ViolationKind>
 ): Option.Option<ViolationKind> => {
   if (!TEXT_STATUSES.has(answer.status)) return Option.none()
   if (answer.code === CANNOT_UPDATE_DM) {
     return allowed.has("NotAGroupChat") ? Option.some("NotAGroupChat") : Option.none()
   }
-  if (!readText || isPreciseCode(answer.code)) return Option.none()
+  if (isPreciseCode(answer.code)) return Option.none()
   for (const [kind, pattern] of patterns) {
     if (allowed.has(kind) && pattern.test(answer.message)) return Option.some(kind)
   }
@@ -98,11 +97,11 @@ const REMOVE_KINDS: ReadonlySet<ViolationKind> = new Set([
   "ParticipantNotInChat"
 ])
 
-/** Recognises the rule violations of adding `handle` to `chatId` in an answer (`readText: false`: by code only, 1006). */
+/** Recognises the rule violations of adding `handle` to `chatId` in an answer. */
 export const recognizeAdd =
-  (chatId: string, handle: string, readText = true) =>
+  (chatId: string, handle: string) =>
   (answer: ApiAnswer): Option.Option<AddRuleViolation> =>
-    Option.map(recognize(answer, ADD_KINDS, readText), (kind): AddRuleViolation => {
+    Option.map(recognize(answer, ADD_KINDS), (kind): AddRuleViolation => {
       const fields = { chatId, handle, ...serverFields(answer) }
       switch (kind) {
         case "CrossServiceAddition": {
@@ -118,11 +117,11 @@ export const recognizeAdd =
       }
     })
 
-/** Recognises the rule violations of removing `handle` from `chatId` in an answer (`readText: false`: by code only, 1006). */
+/** Recognises the rule violations of removing `handle` from `chatId` in an answer. */
 export const recognizeRemove =
-  (chatId: string, handle: string, readText = true) =>
+  (chatId: string, handle: string) =>
   (answer: ApiAnswer): Option.Option<RemoveRuleViolation> =>
-    Option.map(recognize(answer, REMOVE_KINDS, readText), (kind): RemoveRuleViolation => {
+    Option.map(recognize(answer, REMOVE_KINDS), (kind): RemoveRuleViolation => {
       const fields = { chatId, handle, ...serverFields(answer) }
       switch (kind) {
         case "TooFewParticipants":
