@@ -142,15 +142,18 @@ const diagnosed = <A, I, V extends ServerAnswer, E>(
   ) => Effect.Effect<A, V | LinqApiError | LinqTransportError, LinqHttpClient>
 ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> =>
   Effect.flatMap(LinqHttpClient, (client) => {
-    const budget = diagnosisBudget(options?.timeout, client.timeout)
     // One read (and capability check), no retries, within the budget; a failed or late one finds nothing.
-    const diagnosis = Effect.timeoutTo(
-      Effect.orElseSucceed(
-        change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
-        () => Option.none<V>()
-      ),
-      { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
-    )
+    // Made once a refusal came back: by then the call's timeout was checked by sending.
+    const diagnosis = Effect.suspend(() => {
+      const budget = diagnosisBudget(options?.timeout, client.timeout)
+      return Effect.timeoutTo(
+        Effect.orElseSucceed(
+          change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
+          () => Option.none<V>()
+        ),
+        { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
+      )
+    })
     const byText = change.recognize(chatId, handle)
     // The answer a guess was read from: its status's own error is the fallback.
     let guessedFrom: ErrorMapping.ApiAnswer | undefined
