@@ -361,16 +361,14 @@ describe("diagnose: the state decides, one bounded read", () => {
           for (const rules of ["diagnose", "server"] as const) {
             yield* fake.clearJournal
             yield* fake.inject(Fault.status(status, { code: undefined, message }), { route: "remove" })
-            const error = yield* Effect.flip(
-              removeParticipant(C.iMessageGroup, { handle: H.alice }, { rules })
-            )
+            const error = yield* Effect.flip(removeParticipant(C.iMessageGroup, { handle: H.bob }, { rules }))
             expect(error).toMatchObject({ _tag: "InvalidRequest", status, message })
             expect(yield* routesOf).toEqual(rules === "diagnose" ? ["remove", "getChat"] : ["remove"])
           }
           // The state shows the rule in a group of 3: still TooFewParticipants.
           yield* fake.clearJournal
           yield* fake.inject(Fault.status(status, { code: undefined, message }), { route: "remove" })
-          const few = yield* Effect.flip(removeParticipant(C.smallGroup, { handle: H.alice }))
+          const few = yield* Effect.flip(removeParticipant(C.smallGroup, { handle: H.bob }))
           expect(few).toMatchObject({ _tag: "TooFewParticipants", status })
           expect(yield* routesOf).toEqual(["remove", "getChat"])
         }).pipe(Effect.provide(retrying()))
@@ -389,7 +387,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         Effect.gen(function* () {
           const fake = yield* FakeLinq
           yield* fake.inject(read, { route: "getChat", times: "always" })
-          const result = yield* settled(removeParticipant(C.smallGroup, { handle: H.alice }))
+          const result = yield* settled(removeParticipant(C.smallGroup, { handle: H.bob }))
           expect(result).toMatchObject({
             _tag: "Left",
             left: { _tag: "InvalidRequest", message: "Bad request" }
@@ -412,7 +410,7 @@ describe("diagnose: the state decides, one bounded read", () => {
           yield* fake.inject(Fault.delay(delay), { route: "getChat", times: "always" })
           const fiber = yield* Effect.fork(
             Effect.flip(
-              removeParticipant(C.smallGroup, { handle: H.alice }, timeout === undefined ? {} : { timeout })
+              removeParticipant(C.smallGroup, { handle: H.bob }, timeout === undefined ? {} : { timeout })
             )
           )
           const breathe = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
