@@ -18,7 +18,7 @@ import {
 } from "@linq-effect/client"
 import { type AddParticipantError, GroupChatRules, type RemoveParticipantError } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
-import { FakeLinq, type FakeLinqOptions } from "@linq-effect/testing"
+import { FakeLinq, type FakeLinqOptions, Fault } from "@linq-effect/testing"
 import { Effect, Either, Fiber, Layer, TestClock } from "effect"
 import { start, transports } from "./harness.js"
 
@@ -261,3 +261,169 @@ for (const transport of transports) {
     )
   })
 }
+
+/** Issue 13, #1 and #11, against the fake: the chat's state decides, and the diagnosis is one bounded read. */
+describe("diagnose: the state decides, one bounded read", () => {
+  /** The SDK with the client's usual retries over an in-process FakeLinq that applies changes at once. */
+  const retrying = (options: FakeLinqOptions = {}) =>
+    LinqHttpClient.layer({ apiKey: "test", maxRetries: 2, timeout: "1 hour" }).pipe(
+      Layer.provideMerge(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0, ...options }))
+    )
+  /** Runs `effect` forked, moving the test clock until it ends (retry waits). */
+  const settled = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(Effect.either(effect))
+      for (let i = 0; i < 200 && (yield* fiber.poll)._tag === "None"; i++) {
+        yield* TestClock.adjust("1 second")
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
+      }
+      return yield* Fiber.join(fiber)
+    })
+  const IN_PROGRESS = [
+    "Another change to this chat is already in progress; try again",
+    "Another change to this chat is already in progress",
+    "Change already in the queue for this chat"
+  ]
+  const busy = (message: string) => Fault.status(409, { code: 1005, message })
+
+  for (const message of IN_PROGRESS) {
+    it.effect(`a 409 ${JSON.stringify(message)} on an add is retried; the retry adds the newcomer`, () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeLinq
+        yield* fake.inject(busy(message), { route: "add", times: 1 })
+        const result = yield* settled(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
+        expect(Either.isRight(result)).toBe(true)
+        expect(yield* routesOf).toEqual(["add", "add"])
+        expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
+      }).pipe(Effect.provide(retrying()))
+    )
+
+    it.effect(`a 409 ${JSON.stringify(message)} every time: ApiError after the retries and one read`, () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeLinq
+        yield* fake.inject(busy(message), { route: "add", times: "always" })
+        const result = yield* settled(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
+        expect(result).toMatchObject({ _tag: "Left", left: { _tag: "ApiError", status: 409, message } })
+        // Retried as a 409 is, then one diagnosis (the chat, and the newcomer's iMessage) finds no rule.
+        expect(yield* routesOf).toEqual(["add", "add", "add", "getChat", "checkImessage"])
+        // In "server" mode too, it is no rule.
+        yield* fake.clearJournal
+        const server = yield* settled(
+          addParticipant(C.iMessageGroup, { handle: H.newcomer }, { rules: "server" })
+        )
+        expect(server).toMatchObject({ _tag: "Left", left: { _tag: "ApiError", status: 409 } })
+        expect(yield* routesOf).toEqual(["add", "add", "add"])
+      }).pipe(Effect.provide(retrying()))
+    )
+
+    it.effect(`a sync whose add meets 409 ${JSON.stringify(message)} every time is not complete`, () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeLinq
+        yield* fake.inject(busy(message), { route: "add", times: "always" })
+        const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer]
+        const result = yield* settled(syncParticipants(C.iMessageGroup, desired))
+        expect(result._tag).toBe("Right")
+        if (result._tag !== "Right") return
+        expect(result.right.complete).toBe(false)
+        expect(result.right.added).toMatchObject([
+          {
+            handle: H.newcomer,
+            done: false,
+            result: { _tag: "Left", left: { _tag: "ApiError", status: 409 } }
+          }
+        ])
+        expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
+      }).pipe(Effect.provide(retrying()))
+    )
+
+    it.effect(`a sync whose add meets 409 ${JSON.stringify(message)} once: the retry adds, complete`, () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeLinq
+        yield* fake.inject(busy(message), { route: "add", times: 1 })
+        const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer]
+        const result = yield* settled(syncParticipants(C.iMessageGroup, desired))
+        expect(result).toMatchObject({ _tag: "Right", right: { complete: true } })
+        expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
+      }).pipe(Effect.provide(retrying()))
+    )
+  }
+
+  const WAIT = [
+    "Please wait at least 3 seconds between changes to this chat",
+    "wait at least 3 seconds",
+    "Rejected after at least 3 attempts"
+  ]
+  for (const message of WAIT) {
+    for (const status of [400, 422]) {
+      it.effect(`a ${status} ${JSON.stringify(message)} removing from a group of 4: InvalidRequest`, () =>
+        Effect.gen(function* () {
+          const fake = yield* FakeLinq
+          for (const rules of ["diagnose", "server"] as const) {
+            yield* fake.clearJournal
+            yield* fake.inject(Fault.status(status, { code: undefined, message }), { route: "remove" })
+            const error = yield* Effect.flip(removeParticipant(C.iMessageGroup, { handle: H.bob }, { rules }))
+            expect(error).toMatchObject({ _tag: "InvalidRequest", status, message })
+            expect(yield* routesOf).toEqual(rules === "diagnose" ? ["remove", "getChat"] : ["remove"])
+          }
+          // The state shows the rule in a group of 3: still TooFewParticipants.
+          yield* fake.clearJournal
+          yield* fake.inject(Fault.status(status, { code: undefined, message }), { route: "remove" })
+          const few = yield* Effect.flip(removeParticipant(C.smallGroup, { handle: H.bob }))
+          expect(few).toMatchObject({ _tag: "TooFewParticipants", status })
+          expect(yield* routesOf).toEqual(["remove", "getChat"])
+        }).pipe(Effect.provide(retrying()))
+      )
+    }
+  }
+
+  const vague = {
+    violations: { TooFewParticipants: { status: 400, code: undefined, message: "Bad request" } }
+  }
+
+  for (const read of [Fault.status(500), Fault.status(503), Fault.html(502), Fault.disconnect]) {
+    it.effect(
+      `a vague 400, the chat read answering ${read._tag === "Respond" ? read.status : read._tag}: POST then one GET`,
+      () =>
+        Effect.gen(function* () {
+          const fake = yield* FakeLinq
+          yield* fake.inject(read, { route: "getChat", times: "always" })
+          const result = yield* settled(removeParticipant(C.smallGroup, { handle: H.bob }))
+          expect(result).toMatchObject({
+            _tag: "Left",
+            left: { _tag: "InvalidRequest", message: "Bad request" }
+          })
+          expect(yield* routesOf).toEqual(["remove", "getChat"])
+        }).pipe(Effect.provide(retrying(vague)))
+    )
+  }
+
+  for (const [delay, timeout, budget] of [
+    ["3 seconds", "1 second", 1000],
+    ["3 seconds", undefined, 2000],
+    ["1 minute", "700 millis", 700]
+  ] as const) {
+    it.effect(
+      `a chat read taking ${delay}, timeout ${timeout ?? "the client's"}: the refusal at ${budget} ms`,
+      () =>
+        Effect.gen(function* () {
+          const fake = yield* FakeLinq
+          yield* fake.inject(Fault.delay(delay), { route: "getChat", times: "always" })
+          const fiber = yield* Effect.fork(
+            Effect.flip(
+              removeParticipant(C.smallGroup, { handle: H.bob }, timeout === undefined ? {} : { timeout })
+            )
+          )
+          const breathe = Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+          yield* breathe
+          yield* TestClock.adjust(budget - 1)
+          yield* breathe
+          expect((yield* fiber.poll)._tag).toBe("None")
+          yield* TestClock.adjust(1)
+          yield* breathe
+          expect((yield* fiber.poll)._tag).toBe("Some")
+          expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "InvalidRequest", message: "Bad request" })
+          expect(yield* routesOf).toEqual(["remove", "getChat"])
+        }).pipe(Effect.provide(retrying(vague)))
+    )
+  }
+})

@@ -27,14 +27,20 @@ export const PARTICIPANTS_PATH = internal.PARTICIPANTS_PATH
  * How a broken group-chat rule is told apart from other refusals:
  *
  * - `"server"`: from the answer alone. Its code first (1006 is a direct
- *   message); its text only as a last resort, and never for 401, 403, 404,
- *   429 or 5xx. No extra request; a rule Linq words in an unknown way comes
- *   back as `InvalidRequest`.
+ *   message); its text only as a last resort, only when it names the rule's
+ *   subject ("already in progress" or "wait at least 3 seconds" is no rule),
+ *   and never for 401, 403, 404, 429 or 5xx. No extra request; a rule Linq
+ *   words in an unknown way comes back as `InvalidRequest`.
  * - `"diagnose"` (the default): send first, so success costs nothing extra.
  *   When the answer is a 400/409/422 without a precise code, read the chat
  *   (and the handle's capability when the group is iMessage or RCS) and
- *   return the violation `GroupChatRules` finds there; if none, the original
- *   error, untouched. One or two more requests, on such failures only.
+ *   return the violation `GroupChatRules` finds there. A violation is
+ *   returned only when the chat shows it: otherwise the status's own error
+ *   (`InvalidRequest`, or `ApiError` for a 409), under its retry rule (a 409
+ *   "change already in progress" is retried), whatever its text says. The
+ *   cost, on such failures only: one diagnosis of one or two requests, never
+ *   retried, all within the call's `timeout` and at most 2 seconds; if it
+ *   fails or runs out of time, the status's own error.
  * - `"preflight"`: read the chat (and capability) first and refuse locally,
  *   sending no change, when a rule would break, checked against the chat as
  *   it is and as it will be once the changes this client sent and Linq
@@ -76,7 +82,11 @@ export interface ParticipantRequestOptions {
    */
   readonly headers?: Readonly<Record<string, string>>
   /**
-   * How rule violations are told (default `"diagnose"`): see {@link RuleMode}.
+   * How rule violations are told (default `"diagnose"`): see
+   * {@link RuleMode}. `"diagnose"` costs nothing on success; after a vague
+   * 400/409/422 it makes one diagnosis (a chat read, plus a capability check
+   * for an iMessage or RCS group), never retried, within `timeout` and at
+   * most 2 seconds, and returns a violation only when the chat shows it.
    * `"preflight"` also counts the changes this client queued that the chat
    * does not show yet (for at most 2 minutes each).
    */

@@ -186,7 +186,11 @@ describe("applying", () => {
     }).pipe(
       Effect.provide(
         layer({
-          chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))],
+          // The plan's read, then what the diagnoses read: Dave in (an add that raced ours), Carol out.
+          chat: [
+            Answer.json(200, group([ALICE, BOB, CAROL], "SMS")),
+            Answer.json(200, group([ALICE, BOB, DAVE], "SMS"))
+          ],
           add: [Answer.envelope(409, { message: "Participant is already in this chat" })],
           remove: [Answer.envelope(400, { message: "Participant is not in this chat" })]
         })

@@ -88,7 +88,20 @@ describe("recognizeAdd / recognizeRemove", () => {
       add: undefined,
       remove: undefined
     },
-    { name: "1006 on a 503", answer: answer(503, 1006, RULE_TEXTS.dm), add: undefined, remove: undefined }
+    { name: "1006 on a 503", answer: answer(503, 1006, RULE_TEXTS.dm), add: undefined, remove: undefined },
+    ...[
+      "Another change to this chat is already in progress; try again",
+      "Request already in the queue",
+      "Please wait at least 3 seconds between changes",
+      "Locked after at least 3 attempts"
+    ].flatMap((text) =>
+      [409, 400].map((status) => ({
+        name: `${status} ${JSON.stringify(text)} (only looks like a rule)`,
+        answer: answer(status, 1005, text),
+        add: undefined,
+        remove: undefined
+      }))
+    )
   ]
   it.each(rows)("$name", (row) => {
     expect(tagOf(add(row.answer))).toBe(row.add)

@@ -6,10 +6,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
 import type { ErrorMapping, LinqHttpClient } from "@linq-effect/http"
-import { Effect, Option } from "effect"
+import { Effect, Fiber, Option, TestClock } from "effect"
 import type { Answer as AnswerT } from "../../http/test/RecordingHttpClient.js"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
-import { CHAT_ID, linqLayer } from "../../http/test/testkit.js"
+import { advanceUntil, awaitDone, awaitRequests, CHAT_ID, linqLayer } from "../../http/test/testkit.js"
 import { recognizeAdd, recognizeRemove } from "../src/internal/recognize.js"
 import type { RuleMode } from "../src/index.js"
 import { addParticipant, removeParticipant } from "../src/index.js"
@@ -241,11 +241,12 @@ describe("diagnose mode (the default): a vague refusal explained from the chat's
     )
   )
 
-  it.effect("a text the chat does not bear out stays what the text said; one it contradicts gives way", () =>
+  it.effect("a text the chat does not bear out is the status's own error; one it contradicts gives way", () =>
     Effect.gen(function* () {
-      // "already in", but the chat does not show the handle (an earlier add still queued): the text stands.
+      // "already in", but the chat does not show the handle: no guess, the 400's own error.
       const first = yield* run("add", "diagnose")
-      expect(first.error?._tag).toBe("ParticipantAlreadyInChat")
+      expect(first.error).toMatchObject({ _tag: "InvalidRequest", status: 400 })
+      expect(first.sent).toEqual(["add", "chat", "imessage"])
       // "already in", but the chat has too few members: the state's answer.
       const second = yield* run("add", "diagnose")
       expect(second.error?._tag).toBe("TooFewParticipants")
@@ -385,6 +386,369 @@ describe("preflight mode: read first, refuse locally", () => {
           chat: [Answer.json(200, group([BOB, CAROL]))],
           imessage: capability(true)
         })
+      )
+    )
+  )
+})
+
+/**
+ * Issue 13, #1 and #11: a text that merely contains a rule's words is not a
+ * rule, and in "diagnose" the chat's state decides (a guess it does not bear
+ * out is the status's own error, under its retry rule); the diagnosis is one
+ * read, never retried, within min(timeout, 2 s).
+ */
+/** Real time for the fibers to move, the test clock standing still. */
+const breathe = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 20)))
+
+describe("words that merely look like a rule", () => {
+  /** Answers that contain "already in" / "at least 3" and name no rule. */
+  const LOOKALIKE_ADD = [
+    "Another change to this chat is already in progress; try again",
+    "Another change to this chat is already in progress",
+    "Request already in the queue",
+    "This handle is already in use by a pending request"
+  ]
+  const LOOKALIKE_FEW = [
+    "Please wait at least 3 seconds between changes to this chat",
+    "wait at least 3 seconds",
+    "Locked after at least 3 attempts",
+    "Try again in at least three minutes"
+  ]
+  const RETRYING = { maxRetries: 2, timeout: "1 hour" } as const
+  /** Runs a forked change to its end, moving the test clock (retry waits). */
+  const settle = (op: "add" | "remove", options: Parameters<typeof addParticipant>[2], handle = DAVE) =>
+    Effect.gen(function* () {
+      const call: Effect.Effect<unknown, AddParticipantError | RemoveParticipantError, LinqHttpClient> =
+        op === "add"
+          ? addParticipant(CHAT_ID, { handle }, options)
+          : removeParticipant(CHAT_ID, { handle }, options)
+      const fiber = yield* Effect.fork(Effect.either(call))
+      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the change ending")
+      const result = yield* Fiber.join(fiber)
+      const sent = routesSent(yield* (yield* Recorder).requests)
+      return { error: result._tag === "Left" ? result.left : undefined, sent }
+    })
+
+  describe("server mode: no rule is read into them", () => {
+    const add = recognizeAdd(CHAT_ID, ALICE)
+    const remove = recognizeRemove(CHAT_ID, ALICE)
+    it.each([...LOOKALIKE_ADD, ...LOOKALIKE_FEW])("%j", (text) => {
+      for (const code of [undefined, 1005, 4242]) {
+        for (const status of [400, 409, 422]) {
+          expect(tagOf(add(answer(status, text, code))), `add ${status} ${code}`).toBeUndefined()
+          expect(tagOf(remove(answer(status, text, code))), `remove ${status} ${code}`).toBeUndefined()
+        }
+      }
+    })
+
+    it("the rules' own wordings still are", () => {
+      const add409 = (text: string) => tagOf(add(answer(409, text, 1005)))
+      expect(add409("Participant already exists")).toBe("ParticipantAlreadyInChat")
+      expect(add409("Handle is already in the group chat")).toBe("ParticipantAlreadyInChat")
+      expect(tagOf(remove(answer(400, "A group needs at least 3 active participants")))).toBe(
+        "TooFewParticipants"
+      )
+      expect(tagOf(remove(answer(422, "Groups must keep at least three members", 1005)))).toBe(
+        "TooFewParticipants"
+      )
+    })
+
+    it.effect.each(LOOKALIKE_ADD)("a 409 %j is an ApiError, retried as 409s are", (text) =>
+      Effect.gen(function* () {
+        const { error, sent } = yield* settle("add", { ...RETRYING, rules: "server" })
+        expect(error).toMatchObject({ _tag: "ApiError", status: 409, code: 1005, message: text })
+        expect(sent).toEqual(["add", "add", "add"])
+      }).pipe(Effect.provide(linqLayer(routes({ add: [vague(text, 409)] }), { maxRetries: 0 })))
+    )
+  })
+
+  describe("diagnose mode: the chat's state decides", () => {
+    it.effect.each(LOOKALIKE_ADD)(
+      "a 409 %j, the newcomer not in the chat: retried, and the 409's own error at the end",
+      (text) =>
+        Effect.gen(function* () {
+          const { error, sent } = yield* settle("add", RETRYING)
+          expect(error).toMatchObject({ _tag: "ApiError", status: 409, code: 1005, message: text })
+          // Retried as a 409 is, then one read explains the last answer (and finds nothing).
+          expect(sent).toEqual(["add", "add", "add", "chat"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(
+              routes({ add: [vague(text, 409)], chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))] })
+            )
+          )
+        )
+    )
+
+    it.effect.each(LOOKALIKE_ADD)("a 409 %j, then 202: the retry's success, no read", (text) =>
+      Effect.gen(function* () {
+        const { error, sent } = yield* settle("add", RETRYING)
+        expect(error).toBeUndefined()
+        expect(sent).toEqual(["add", "add"])
+      }).pipe(
+        Effect.provide(
+          linqLayer(
+            routes({
+              add: [vague(text, 409), Answer.accepted()],
+              chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))]
+            })
+          )
+        )
+      )
+    )
+
+    it.effect.each(
+      LOOKALIKE_FEW.flatMap(
+        (text): ReadonlyArray<readonly [string, number]> => [
+          [text, 400],
+          [text, 422]
+        ]
+      )
+    )(
+      "a %j (%i) removing from a group of 4: the status's own error, not TooFewParticipants",
+      ([text, status]) =>
+        Effect.gen(function* () {
+          const { error, sent } = yield* settle("remove", RETRYING, ALICE)
+          expect(error).toMatchObject({ _tag: "InvalidRequest", status, message: text })
+          expect(sent).toEqual(["remove", "chat"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(
+              routes({ remove: [vague(text, status)], chat: [Answer.json(200, group([ALICE, BOB, CAROL]))] })
+            )
+          )
+        )
+    )
+
+    it.effect.each(PHRASINGS.ParticipantAlreadyInChat)(
+      "a 409 %j the chat does not bear out: read at once, then retried as a 409",
+      (text) =>
+        Effect.gen(function* () {
+          const first = yield* settle("add", RETRYING)
+          // Read once, at once; then the retries left, the text no longer read.
+          expect(first.error).toMatchObject({ _tag: "ApiError", status: 409, code: 1005, message: text })
+          expect(first.sent).toEqual(["add", "chat", "add", "add"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(
+              routes({ add: [vague(text, 409)], chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))] })
+            )
+          )
+        )
+    )
+
+    it.effect.each([
+      ["a retry that succeeds", [Answer.accepted()], undefined, ["add", "chat", "add"]],
+      ["no retries allowed", [Answer.accepted()], 0, ["add", "chat"]]
+    ] as const)("a guessed 409 not borne out, %s", ([, after, maxRetries, expected]) =>
+      Effect.gen(function* () {
+        const { error, sent } = yield* settle("add", {
+          ...RETRYING,
+          ...(maxRetries === undefined ? {} : { maxRetries })
+        })
+        expect(sent).toEqual(expected)
+        if (maxRetries === 0) expect(error).toMatchObject({ _tag: "ApiError", status: 409 })
+        else expect(error).toBeUndefined()
+      }).pipe(
+        Effect.provide(
+          linqLayer(
+            routes({
+              add: [vague(PHRASINGS.ParticipantAlreadyInChat[0], 409), ...after],
+              chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))]
+            })
+          )
+        )
+      )
+    )
+
+    it.effect.each([3, 17])("the retry after a guess not borne out obeys Retry-After: %i s", (seconds) =>
+      Effect.gen(function* () {
+        const recorder = yield* Recorder
+        const fiber = yield* Effect.fork(Effect.either(addParticipant(CHAT_ID, { handle: DAVE }, RETRYING)))
+        yield* awaitRequests(recorder, 2)
+        // Not at the policy's 0.5 s: at the server's word.
+        yield* TestClock.adjust(seconds * 1000 - 1)
+        yield* breathe
+        expect(yield* recorder.count).toBe(2)
+        yield* TestClock.adjust(1)
+        const result = yield* Fiber.join(fiber)
+        expect(result._tag).toBe("Right")
+        expect(routesSent(yield* recorder.requests)).toEqual(["add", "chat", "add"])
+      }).pipe(
+        Effect.provide(
+          linqLayer(
+            routes({
+              add: [
+                Answer.envelope(
+                  409,
+                  { code: 1005, message: "Participant is already in this chat" },
+                  "trace-r",
+                  { "retry-after": String(seconds) }
+                ),
+                Answer.accepted()
+              ],
+              chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))]
+            })
+          )
+        )
+      )
+    )
+
+    it.effect.each(PHRASINGS.TooFewParticipants)(
+      "a 400 %j removing from a group of 5: InvalidRequest, not the guess, no retry",
+      (text) =>
+        Effect.gen(function* () {
+          const { error, sent } = yield* settle("remove", RETRYING, ALICE)
+          expect(error).toMatchObject({ _tag: "InvalidRequest", status: 400, message: text })
+          expect(sent).toEqual(["remove", "chat"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(
+              routes({
+                remove: [vague(text)],
+                chat: [Answer.json(200, group([ALICE, BOB, CAROL, DAVE]))]
+              })
+            )
+          )
+        )
+    )
+
+    describe("the state shows the violation: still recognised", () => {
+      it.effect.each(LOOKALIKE_ADD)("a 409 %j, the handle in the chat: ParticipantAlreadyInChat", (text) =>
+        Effect.gen(function* () {
+          const { error, sent } = yield* settle("add", RETRYING, ALICE)
+          expect(error).toMatchObject({ _tag: "ParticipantAlreadyInChat", status: 409, code: 1005 })
+          expect(sent).toEqual(["add", "add", "add", "chat"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(
+              routes({ add: [vague(text, 409)], chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))] })
+            )
+          )
+        )
+      )
+
+      it.effect.each(PHRASINGS.ParticipantAlreadyInChat)(
+        "a 409 %j, the handle in the chat: at once, not retried",
+        (text) =>
+          Effect.gen(function* () {
+            const { error, sent } = yield* settle("add", RETRYING, ALICE)
+            expect(error).toMatchObject({ _tag: "ParticipantAlreadyInChat", status: 409, traceId: "trace-v" })
+            expect(sent).toEqual(["add", "chat"])
+          }).pipe(
+            Effect.provide(
+              linqLayer(
+                routes({
+                  add: [vague(text, 409)],
+                  chat: [Answer.json(200, group([ALICE, BOB, CAROL], "SMS"))]
+                })
+              )
+            )
+          )
+      )
+
+      it.effect.each(LOOKALIKE_FEW)("a 400 %j removing from a group of 3: TooFewParticipants", (text) =>
+        Effect.gen(function* () {
+          const { error, sent } = yield* settle("remove", RETRYING, ALICE)
+          expect(error).toMatchObject({ _tag: "TooFewParticipants", status: 400 })
+          expect(sent).toEqual(["remove", "chat"])
+        }).pipe(
+          Effect.provide(
+            linqLayer(routes({ remove: [vague(text)], chat: [Answer.json(200, group([ALICE, BOB]))] }))
+          )
+        )
+      )
+    })
+  })
+})
+
+describe("diagnose mode: the diagnosis is bounded", () => {
+  const unreadable = [
+    ["500", Answer.envelope(500, { code: 3001, message: "boom" })],
+    ["503", Answer.envelope(503, { code: 4004, message: "Service unavailable" })],
+    ["502 HTML", Answer.text(502, "<html>Bad gateway</html>")],
+    ["a connection failure", Answer.transportFailure()],
+    ["429", Answer.envelope(429, { code: 1007, message: "Rate limit exceeded" })]
+  ] as const
+
+  it.effect.each(unreadable)("a vague 400, the chat read answering %s: POST then one GET", ([, read]) =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(
+        Effect.flip(removeParticipant(CHAT_ID, { handle: ALICE }, { maxRetries: 2, timeout: "1 hour" }))
+      )
+      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the removal ending")
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "InvalidRequest", status: 400, message: "Bad request" })
+      expect(routesSent(yield* (yield* Recorder).requests)).toEqual(["remove", "chat"])
+    }).pipe(Effect.provide(linqLayer(routes({ remove: [vague("Bad request")], chat: [read] }))))
+  )
+
+  it.effect.each([
+    // [read delay, call timeout (undefined: the client's, 60 s), the budget it gives, ms]
+    [3000, "1 second", 1000],
+    [3000, undefined, 2000],
+    [1500, "500 millis", 500],
+    [10_000, "5 seconds", 2000]
+  ] as const)(
+    "a chat read taking %i ms, timeout %s: the refusal after %i ms, one read",
+    ([delay, timeout, budget]) =>
+      Effect.gen(function* () {
+        const fiber = yield* Effect.fork(
+          Effect.flip(
+            addParticipant(
+              CHAT_ID,
+              { handle: DAVE },
+              { maxRetries: 2, ...(timeout === undefined ? {} : { timeout }) }
+            )
+          )
+        )
+        yield* breathe
+        yield* TestClock.adjust(budget - 1)
+        yield* breathe
+        // Not cut before its budget…
+        expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+        yield* TestClock.adjust(1)
+        // …and over at it: the original refusal, one read sent.
+        const exit = yield* awaitDone(fiber)
+        expect(exit).toMatchObject({
+          _tag: "Success",
+          value: { _tag: "InvalidRequest", message: "Bad request" }
+        })
+        expect(routesSent(yield* (yield* Recorder).requests)).toEqual(["add", "chat"])
+      }).pipe(
+        Effect.provide(
+          linqLayer(
+            routes({
+              add: [vague("Bad request")],
+              chat: [Answer.delayed(Answer.json(200, group([ALICE, BOB, CAROL], "SMS")), delay)]
+            })
+          )
+        )
+      )
+  )
+
+  it.effect("the capability check counts in the same budget", () =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(
+        Effect.flip(addParticipant(CHAT_ID, { handle: DAVE }, { maxRetries: 2 }))
+      )
+      yield* breathe
+      yield* TestClock.adjust(1999)
+      yield* breathe
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust(1)
+      const exit = yield* awaitDone(fiber)
+      expect(exit).toMatchObject({ _tag: "Success", value: { _tag: "InvalidRequest" } })
+      expect(routesSent(yield* (yield* Recorder).requests)).toEqual(["add", "chat", "imessage"])
+    }).pipe(
+      Effect.provide(
+        linqLayer(
+          routes({
+            add: [vague("Bad request")],
+            chat: [Answer.delayed(Answer.json(200, group([ALICE, BOB, CAROL])), 1500)],
+            imessage: [Answer.delayed(Answer.json(200, { address: DAVE, available: false }), 3000)]
+          })
+        )
       )
     )
   )

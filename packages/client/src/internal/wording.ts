@@ -2,7 +2,10 @@
  * The words a rule violation may be told in, per rule: the last resort of
  * recognition (`recognize.ts`), read only when the answer's status and code
  * allow it. Linq does not document its wording: these cover the phrasings
- * tried in the tests (and the fake's defaults), no more.
+ * tried in the tests (and the fake's defaults), no more. Each names the rule's
+ * subject (a participant, member, chat or group), so that words which merely
+ * contain "already in" or "at least 3" ("already in progress", "wait at least
+ * 3 seconds") are not taken for a rule.
  */
 
 /** The group-chat rule an answer reports. */
@@ -17,7 +20,7 @@ const SERVICE = "(?:iMessage|RCS|SMS)"
 export const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
   [
     "ParticipantAlreadyInChat",
-    /\balready (?:a |an )?(?:participant|member|in|exists|present|added|part of)\b|\bduplicate (?:participant|member|handle)\b/i
+    /\balready (?:a |an )?(?:participant|member)s?\b|\balready (?:in|exists in|present in|added to|part of) (?:the |this )?(?:group )?(?:chat|group|conversation)\b|\b(?:participant|member|handle) already (?:exists|present|added)\b|\bduplicate (?:participant|member|handle)\b/i
   ],
   [
     "ParticipantNotInChat",
@@ -32,7 +35,7 @@ export const patterns: ReadonlyArray<readonly [ViolationKind, RegExp]> = [
   ],
   [
     "TooFewParticipants",
-    /(?:at least|minimum of|fewer than|less than|below) (?:3|three)\b|too few (?:participants|members)|\b3\+ participants/i
+    /(?:at least|minimum of|fewer than|less than|below) (?:3|three) (?:active |other )?(?:participants|members|people)\b|too few (?:participants|members)|\b3\+ participants/i
   ],
   [
     "NotAGroupChat",
