@@ -28,9 +28,9 @@ import { Deferred, Duration, Effect, Exit, FiberId } from "effect"
 export type Limiter = <A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 interface Waiter {
-  readonly ready: Deferred.Deferred<void>
-  /** Set when a permit is handed over: the time from which it was free. */
-  granted: number | undefined
+  readonly signal: Deferred.Deferred<void>
+  /** Set when a permit is handed over. */
+  granted: boolean
   cancelled: boolean
 }
 
@@ -42,18 +42,28 @@ export const make = (
   Effect.gen(function* () {
     const clock = yield* Effect.clock
     const intervalMillis = Duration.toMillis(interval)
-    // The permits not in use, each with the time from which it may be used, earliest first.
-    const free: Array<number> = Array.from({ length: limit }, () => Number.NEGATIVE_INFINITY)
+    // The permits free now (a count: `limit` may be large), and those given back that are not yet
+    // free again, each with the time from which it is, earliest first: at most the attempts that
+    // ended in the last `interval`.
+    let ready = limit
+    const cooling: Array<number> = []
+    /** Counts the permits whose time has come as free now. */
+    const settle = (now: number) => {
+      while (cooling.length > 0 && cooling[0]! <= now) {
+        cooling.shift()
+        ready++
+      }
+    }
     // Those waiting, in the order they asked (cancelled ones are skipped when reached).
     const waiters: Array<Waiter> = []
     let waiting = 0
-    // Set while the timekeeper has nothing to time (every permit in use, or no one waiting).
+    // Set while the timekeeper has nothing to time (no one waiting, or every permit in use).
     let idle: Deferred.Deferred<void> | undefined
 
-    const putBack = (at: number) => {
-      let i = free.length
-      while (i > 0 && free[i - 1]! > at) i--
-      free.splice(i, 0, at)
+    const cool = (until: number) => {
+      let i = cooling.length
+      while (i > 0 && cooling[i - 1]! > until) i--
+      cooling.splice(i, 0, until)
     }
     const wake = () => {
       if (idle === undefined) return
@@ -63,12 +73,14 @@ export const make = (
     }
     /** Hands every permit free by `now` to the next in line, in order. */
     const handOut = (now: number) => {
-      while (waiting > 0 && free.length > 0 && free[0]! <= now) {
+      settle(now)
+      while (waiting > 0 && ready > 0) {
         const next = waiters.shift()!
         if (next.cancelled) continue
         waiting--
-        next.granted = free.shift()!
-        Deferred.unsafeDone(next.ready, Exit.void)
+        ready--
+        next.granted = true
+        Deferred.unsafeDone(next.signal, Exit.void)
       }
     }
 
@@ -79,7 +91,7 @@ export const make = (
         Effect.suspend(() => {
           const now = clock.unsafeCurrentTimeMillis()
           handOut(now)
-          if (waiting > 0 && free.length > 0) return Effect.sleep(Duration.millis(free[0]! - now))
+          if (waiting > 0 && cooling.length > 0) return Effect.sleep(Duration.millis(cooling[0]! - now))
           const sleeping = Deferred.unsafeMake<void>(FiberId.none)
           idle = sleeping
           return Deferred.await(sleeping)
@@ -88,35 +100,37 @@ export const make = (
     )
 
     const release = Effect.sync(() => {
-      putBack(clock.unsafeCurrentTimeMillis() + intervalMillis)
+      cool(clock.unsafeCurrentTimeMillis() + intervalMillis)
       wake()
     })
 
     const acquire = (restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>
       Effect.suspend(() => {
-        if (waiting === 0 && free.length > 0 && free[0]! <= clock.unsafeCurrentTimeMillis()) {
-          free.shift()
+        const now = clock.unsafeCurrentTimeMillis()
+        settle(now)
+        if (waiting === 0 && ready > 0) {
+          ready--
           return Effect.void
         }
         const waiter: Waiter = {
-          ready: Deferred.unsafeMake<void>(FiberId.none),
-          granted: undefined,
+          signal: Deferred.unsafeMake<void>(FiberId.none),
+          granted: false,
           cancelled: false
         }
         waiters.push(waiter)
         waiting++
+        handOut(now)
         wake()
-        return restore(Deferred.await(waiter.ready)).pipe(
+        return restore(Deferred.await(waiter.signal)).pipe(
           Effect.onInterrupt(() =>
             Effect.sync(() => {
-              if (waiter.granted === undefined) {
+              if (waiter.granted) {
+                // Handed a permit as it was interrupted: the permit, unused, goes to the next in line.
+                ready++
+                handOut(clock.unsafeCurrentTimeMillis())
+              } else {
                 waiter.cancelled = true
                 waiting--
-              } else {
-                // Handed a permit as it was interrupted: the permit goes to the next in line.
-                putBack(waiter.granted)
-                handOut(clock.unsafeCurrentTimeMillis())
-                wake()
               }
             })
           )
