@@ -3,16 +3,19 @@
  * buffered whole (the client stops reading at the cap, and the server sees
  * the connection go away long before it has sent everything); a plain
  * `http://` base URL to a host other than loopback is refused when the layer
- * is built, unless `allowInsecureHttp: true`, and nothing is ever sent to it.
+ * is built, unless `allowInsecureHttp: true`, and nothing is ever sent to it;
+ * `rateLimit` holds as the server counts: at most `limit` requests arrive in
+ * any window of length `interval`, on real time over loopback.
  */
 import { createServer } from "node:http"
 import type { ServerResponse } from "node:http"
 import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
+import { getChat } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
-import { FakeLinq } from "@linq-effect/testing"
-import { Cause, ConfigProvider, Context, Effect, Exit, Layer, Option, Stream } from "effect"
+import { FakeLinq, Fault } from "@linq-effect/testing"
+import { Cause, ConfigProvider, Context, Duration, Effect, Exit, Layer, Option, Stream } from "effect"
 import type { Operation } from "./helpers.js"
 import { API_KEY, errorOf, eventually, OPERATIONS, runOperation } from "./helpers.js"
 
@@ -325,4 +328,66 @@ describe("plain http:// base URLs", () => {
       expect((yield* fake.journal).map((entry) => entry.route)).toEqual(["add"])
     })
   )
+})
+
+describe("rateLimit, measured at the server", () => {
+  /**
+   * The most arrivals in one window of length `interval` (half open,
+   * `[t, t + interval)`), over every window.
+   */
+  const busiestWindow = (times: ReadonlyArray<number>, interval: number): number => {
+    const sorted = [...times].sort((a, b) => a - b)
+    let most = 0
+    for (let i = 0, j = 0; i < sorted.length; i++) {
+      while (sorted[i]! - sorted[j]! >= interval) j++
+      most = Math.max(most, i - j + 1)
+    }
+    return most
+  }
+
+  const transports = [
+    { name: "undici", layer: NodeHttpClient.layerUndici },
+    { name: "fetch", layer: FetchHttpClient.layer }
+  ] as const
+  const cases = [
+    // The issue's case, on a shorter interval: 20 calls at once, 5 per window.
+    { limit: 5, interval: 300, calls: 20, busy: 0 },
+    // Retries count: the first 4 requests are answered 503 (retry at once) and retried.
+    { limit: 3, interval: 200, calls: 9, busy: 4 }
+  ] as const
+
+  for (const { name, layer } of transports) {
+    for (const { limit, interval, calls, busy } of cases) {
+      it.scopedLive(
+        `over ${name}: limit ${limit} / ${interval} ms, ${calls} calls at once${busy > 0 ? `, ${busy} answered 503 and retried` : ""}: at most ${limit} arrive in any ${interval} ms`,
+        () =>
+          Effect.gen(function* () {
+            const fake = yield* FakeLinq.serve(undefined, { queueDelay: 0 })
+            if (busy > 0) yield* fake.inject(Fault.status(503, { retryAfterMs: 0 }), { times: busy })
+            const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
+            const linq = yield* LinqHttpClient.make({
+              apiKey: API_KEY,
+              baseUrl: fake.baseUrl,
+              rateLimit: { limit, interval: Duration.millis(interval) }
+            }).pipe(Effect.provideService(HttpClient.HttpClient, platform))
+            const chats = yield* Effect.forEach(
+              Array.from({ length: calls }, () => getChat(FakeLinq.chats.iMessageGroup)),
+              (call) => Effect.provideService(call, LinqHttpClient, linq),
+              { concurrency: "unbounded" }
+            )
+            expect(chats.map((chat) => chat.id)).toEqual(chats.map(() => FakeLinq.chats.iMessageGroup))
+            const journal = yield* fake.journal
+            expect(journal.length).toBe(calls + busy)
+            expect(journal.filter((entry) => entry.fault !== undefined).length).toBe(busy)
+            // The server's own arrival times are the measure.
+            expect(
+              busiestWindow(
+                journal.map((entry) => entry.at),
+                interval
+              )
+            ).toBeLessThanOrEqual(limit)
+          })
+      )
+    }
+  }
 })

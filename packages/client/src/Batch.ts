@@ -8,6 +8,7 @@ import type {
   ChatId,
   Handle,
   InvalidChatId,
+  InvalidOption,
   ParticipantAddResponse,
   ParticipantRemoveResponse,
   RemoveParticipantError
@@ -47,8 +48,14 @@ export interface ParticipantOutcome<A, E> {
  * @category models
  */
 export interface BatchOptions extends ParticipantRequestOptions {
-  /** Changes in flight at most (default {@link DEFAULT_CONCURRENCY}; a value below 1 means the default). */
-  readonly concurrency?: number
+  /**
+   * Changes in flight at most, as Effect's `concurrency` takes it: a whole
+   * number >= 1, or `"unbounded"` (`Infinity` means the same) for no limit.
+   * Defaults to {@link DEFAULT_CONCURRENCY}. Any other value (0, a negative,
+   * `NaN`, a fraction) fails the whole call with `InvalidOption`, and nothing
+   * is sent.
+   */
+  readonly concurrency?: number | "unbounded"
 }
 
 /**
@@ -74,7 +81,8 @@ const remove = internal.batch("removeParticipants", removeOne)
  * the others go ahead. A handle given twice (an email in two cases, say) is
  * sent once and both entries get its outcome. At most `concurrency` calls are
  * in flight. Succeeds with one outcome per input handle, in input order; a
- * single call's failure never fails the batch, only an invalid chat id does.
+ * single call's failure never fails the batch, only an invalid chat id
+ * (`InvalidChatId`) or `concurrency` (`InvalidOption`) does, with nothing sent.
  * Each call is an {@link addParticipant}, under the given rule mode.
  *
  * @example
@@ -104,14 +112,14 @@ export const addParticipants = <H extends Iterable<string | Handle>>(
   options?: BatchOptions
 ): Effect.Effect<
   ReadonlyArray<ParticipantOutcome<ParticipantAddResponse, AddParticipantError>>,
-  InvalidChatId,
+  InvalidChatId | InvalidOption,
   LinqHttpClient
 > => add(chatId, handles, options)
 
 /**
  * Removes many participants from one chat, as {@link addParticipants} adds
  * them: validated first, duplicates sent once, bounded concurrency, one
- * outcome per input in input order. Removals are checked against the group's
+ * outcome per input in input order, `concurrency` as there. Removals are checked against the group's
  * minimum one by one (by the server, or per call in the chosen rule mode): to
  * bring a group to a wanted membership without going below 3, use
  * {@link syncParticipants}.
@@ -136,6 +144,6 @@ export const removeParticipants = <H extends Iterable<string | Handle>>(
   options?: BatchOptions
 ): Effect.Effect<
   ReadonlyArray<ParticipantOutcome<ParticipantRemoveResponse, RemoveParticipantError>>,
-  InvalidChatId,
+  InvalidChatId | InvalidOption,
   LinqHttpClient
 > => remove(chatId, handles, options)

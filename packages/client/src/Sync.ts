@@ -84,16 +84,21 @@ export interface SyncOptions extends RequestOptions {
    * newcomers show. Fails with `MembershipPending` if time runs out.
    */
   readonly wait?: Duration.DurationInput
-  /** Changes (and capability checks) in flight at most (default 4). */
-  readonly concurrency?: number
+  /**
+   * Changes (and capability checks) in flight at most: a whole number >= 1,
+   * or `"unbounded"` (`Infinity` means the same); default 4. Any other value
+   * (0, a negative, `NaN`, a fraction) fails the sync with `InvalidOption`
+   * before anything is sent (the chat is not even read).
+   */
+  readonly concurrency?: number | "unbounded"
 }
 
 /**
  * Brings `chatId`'s active members to `desired`. The chat's own number
  * (`is_me`) is always kept and never counted as a request.
  *
- * 1. Validates the chat id and every handle (`InvalidChatId`,
- *    `InvalidHandle`: nothing sent), reads the chat and plans `{ add, remove,
+ * 1. Validates the chat id, `concurrency` and every handle
+ *    (`InvalidChatId`, `InvalidOption`, `InvalidHandle`: nothing sent), reads the chat and plans `{ add, remove,
  *    keep }` against the chat as it will be once the changes this client sent
  *    and Linq accepted but the chat does not show yet apply (a handle whose
  *    add is queued is kept, not added again; one whose removal is queued is

@@ -72,7 +72,7 @@ describe("addParticipants", () => {
   )
 
   /** The number of requests sent at each moment of the test clock: the calls in flight together. */
-  const inFlight = (concurrency: number | undefined, handles: ReadonlyArray<string>) =>
+  const inFlight = (concurrency: number | "unbounded" | undefined, handles: ReadonlyArray<string>) =>
     Effect.gen(function* () {
       const fiber = yield* Effect.fork(
         addParticipants(CHAT_ID, handles, concurrency === undefined ? {} : { concurrency })
@@ -94,13 +94,30 @@ describe("addParticipants", () => {
     })
   )
 
-  it.effect(`the default concurrency is ${DEFAULT_CONCURRENCY}; a value below 1 means the default`, () =>
-    Effect.gen(function* () {
-      expect(DEFAULT_CONCURRENCY).toBe(4)
-      expect(yield* inFlight(undefined, six)).toEqual([4, 2])
-      expect(yield* inFlight(0, six)).toEqual([4, 2])
-    })
+  it.effect(
+    `the default concurrency is ${DEFAULT_CONCURRENCY}; "unbounded" and Infinity send all at once`,
+    () =>
+      Effect.gen(function* () {
+        expect(DEFAULT_CONCURRENCY).toBe(4)
+        expect(yield* inFlight(undefined, six)).toEqual([4, 2])
+        expect(yield* inFlight("unbounded", six)).toEqual([6])
+        expect(yield* inFlight(Number.POSITIVE_INFINITY, six)).toEqual([6])
+      })
   )
+
+  for (const concurrency of [0, -1, Number.NaN, 1.5, Number.NEGATIVE_INFINITY]) {
+    it.effect(`concurrency ${concurrency} fails the batch with InvalidOption, and nothing is sent`, () =>
+      Effect.gen(function* () {
+        const error = yield* Effect.flip(addParticipants(CHAT_ID, six, { concurrency }))
+        expect(error._tag).toBe("InvalidOption")
+        if (error._tag === "InvalidOption") {
+          expect([error.option, error.input]).toEqual(["concurrency", String(concurrency)])
+          expect(error.message).toContain("whole number >= 1")
+        }
+        expect(yield* (yield* Recorder).count).toBe(0)
+      }).pipe(Effect.provide(linqLayer([Answer.accepted()])))
+    )
+  }
 })
 
 describe("removeParticipants", () => {

@@ -10,6 +10,7 @@ import type {
   GetChatError,
   InvalidChatId,
   InvalidHandle,
+  InvalidOption,
   ParticipantAddResponse,
   ParticipantRemoveResponse,
   RemoveParticipantError,
@@ -17,7 +18,7 @@ import type {
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect, Either } from "effect"
-import type { SyncResult } from "../src/index.js"
+import type { BatchOptions, SyncOptions, SyncResult } from "../src/index.js"
 import {
   addParticipants,
   checkCapability,
@@ -41,18 +42,20 @@ describe("membership operation types", () => {
     expectTypeOf(checkCapability).parameter(1).toEqualTypeOf<"iMessage" | "RCS">()
   })
 
-  it("batches: outcomes with the single call's Either; only InvalidChatId fails the batch", () => {
+  it("batches: outcomes with the single call's Either; only InvalidChatId or InvalidOption fails the batch", () => {
     expectTypeOf(addParticipants).returns.toEqualTypeOf<
       Effect.Effect<
         ReadonlyArray<{
           readonly handle: string
           readonly result: Either.Either<ParticipantAddResponse, AddParticipantError>
         }>,
-        InvalidChatId,
+        InvalidChatId | InvalidOption,
         LinqHttpClient
       >
     >()
-    expectTypeOf<Effect.Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<InvalidChatId>()
+    expectTypeOf<Effect.Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<
+      InvalidChatId | InvalidOption
+    >()
     expectTypeOf<
       Effect.Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]
     >().toEqualTypeOf<Either.Either<ParticipantRemoveResponse, RemoveParticipantError>>()
@@ -65,6 +68,7 @@ describe("membership operation types", () => {
     expectTypeOf<SyncParticipantsError["_tag"]>().toEqualTypeOf<
       | "InvalidHandle"
       | "InvalidChatId"
+      | "InvalidOption"
       | "NotAGroupChat"
       | "TooFewParticipants"
       | "CrossServiceAddition"
@@ -80,5 +84,16 @@ describe("membership operation types", () => {
       | "RequestTimeout"
       | "UnexpectedResponse"
     >()
+  })
+
+  it('concurrency: what Effect takes, a whole number or "unbounded"', () => {
+    expectTypeOf<BatchOptions["concurrency"]>().toEqualTypeOf<number | "unbounded" | undefined>()
+    expectTypeOf<SyncOptions["concurrency"]>().toEqualTypeOf<number | "unbounded" | undefined>()
+    const ok: ReadonlyArray<BatchOptions> = [{ concurrency: 2 }, { concurrency: "unbounded" }, {}]
+    // @ts-expect-error: a count is a number, not text
+    const text: BatchOptions = { concurrency: "4" }
+    // @ts-expect-error: "inherit" is not a batch's
+    const inherit: SyncOptions = { concurrency: "inherit" }
+    expect([ok.length, text, inherit].length).toBe(3)
   })
 })

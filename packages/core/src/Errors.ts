@@ -68,6 +68,24 @@ export class InvalidChatId extends Schema.TaggedError<InvalidChatId>()("InvalidC
   }
 }
 
+/**
+ * An option of an operation has a value it cannot take (`concurrency: 0`,
+ * `-1`, `NaN`, `1.5`, …). Raised before anything is sent. `option` names it,
+ * `input` is the value given, as text, and `reason` says what it may be.
+ *
+ * @since 0.2.0
+ * @category input errors
+ */
+export class InvalidOption extends Schema.TaggedError<InvalidOption>()("InvalidOption", {
+  option: Schema.String,
+  input: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid option ${this.option}: ${this.reason}`
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Unions
 // ---------------------------------------------------------------------------
@@ -220,7 +238,8 @@ export type GetChatError = InvalidChatId | LinqApiError | LinqTransportError
 export type CheckCapabilityError = InvalidHandle | LinqApiError | LinqTransportError
 
 /**
- * Everything `syncParticipants` can fail with: bad input, a plan the rules
+ * Everything `syncParticipants` can fail with: bad input (a handle, the chat
+ * id, or an option such as `concurrency`), a plan the rules
  * refuse before anything is sent, the chat read failing, or (with `wait`)
  * changes still pending. A single change failing is an outcome, not a failure.
  *
@@ -229,6 +248,7 @@ export type CheckCapabilityError = InvalidHandle | LinqApiError | LinqTransportE
  */
 export type SyncParticipantsError =
   | InputError
+  | InvalidOption
   | NotAGroupChat
   | TooFewParticipants
   | CrossServiceAddition
@@ -246,6 +266,7 @@ export type SyncParticipantsError =
 export const SyncParticipantsError = Schema.Union(
   InvalidHandle,
   InvalidChatId,
+  InvalidOption,
   NotAGroupChat,
   TooFewParticipants,
   CrossServiceAddition,

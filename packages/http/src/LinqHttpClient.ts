@@ -77,8 +77,17 @@ export const USER_AGENT: string = USER_AGENT_HEADER
 export const ATTEMPTS_METRIC_NAME: string = ATTEMPTS_METRIC
 
 /**
- * A client-side rate limit (Effect's `RateLimiter`, token bucket): at most
- * `limit` requests per `interval`, counted per attempt.
+ * A client-side rate limit: at most `limit` requests in any window of length
+ * `interval` (every sliding window, not a token bucket that allows a burst),
+ * counted per attempt, retries included. `limit` is a whole number >= 1,
+ * `interval` a finite duration longer than zero.
+ *
+ * A request holds its place from when it is sent until `interval` after it
+ * ends (answered, failed, timed out or interrupted): so the limit holds as
+ * the server counts arrivals, whatever the network's delay, and at most
+ * `limit` requests are in flight at once. Calls beyond the limit wait, in the
+ * order they came (a call interrupted while waiting takes no place); the
+ * wait does not count against the attempt's `timeout`.
  *
  * @since 0.1.0
  * @category models
@@ -124,8 +133,9 @@ export interface LinqHttpClientOptions {
    */
   readonly allowInsecureHttp?: boolean
   /**
-   * At most `limit` requests per `interval` through this layer (every call
-   * and every retry shares one limiter); calls beyond it wait. Off by
+   * At most `limit` requests in any window of length `interval` through this
+   * layer (every call and every retry shares one limiter; see
+   * {@link RateLimitOptions}); calls beyond it wait their turn. Off by
    * default. A 429 and its `Retry-After` are still obeyed on top.
    */
   readonly rateLimit?: RateLimitOptions

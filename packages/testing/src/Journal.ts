@@ -34,7 +34,9 @@ export type JournalOutcome =
   | { readonly _tag: "Interrupted" }
 
 /**
- * One request, as FakeLinq received it: `seq` (arrival order, from 1), `url`
+ * One request, as FakeLinq received it: `seq` (arrival order, from 1), `at`
+ * (when it arrived, in milliseconds on the fake's `Clock`: the epoch time when
+ * served on live time, the `TestClock`'s under it), `url`
  * (absolute; when served, its origin comes from the `Host` header) and `path`
  * (still percent-encoded), `route` and, on the chat routes, `chatId`
  * (decoded), `headers` (lower-case names, secrets redacted: `"Bearer
@@ -47,6 +49,7 @@ export type JournalOutcome =
  */
 export interface JournalEntry {
   readonly seq: number
+  readonly at: number
   readonly method: string
   readonly url: string
   readonly path: string

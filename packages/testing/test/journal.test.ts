@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, TestClock } from "effect"
 import { DefaultChats, DefaultHandles, FakeLinq, Fault, redactHeaders } from "../src/index.js"
 import { chatPath, participantsPath, send, TOKEN } from "./helpers.js"
 
@@ -41,6 +41,19 @@ describe("journal", () => {
       expect(fourth?.text).toBe("not json")
       expect(fourth && "json" in fourth).toBe(false)
     }).pipe(Effect.provide(FakeLinq.layer()))
+  )
+
+  it.effect("at: when each request arrived, on the fake's clock", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeLinq
+      yield* send("GET", chatPath(C.iMessageGroup))
+      yield* TestClock.adjust("250 millis")
+      yield* send("POST", participantsPath(C.iMessageGroup), { json: { handle: H.newcomer } })
+      yield* send("GET", chatPath(C.iMessageGroup))
+      yield* TestClock.adjust("1 second")
+      yield* send("DELETE", participantsPath(C.smallGroup), { json: { handle: H.alice } })
+      expect((yield* fake.journal).map((e) => e.at)).toEqual([0, 250, 250, 1250])
+    }).pipe(Effect.provide(FakeLinq.layer(undefined, { queueDelay: 0 })))
   )
 
   it.effect("the Authorization value is redacted: never the token", () =>

@@ -3,7 +3,7 @@
  * once, bounded concurrency, one outcome per input handle in input order.
  */
 import type { ChatId, Handle, InvalidChatId } from "@linq-effect/core"
-import { InvalidHandle, parseChatId, parseHandle } from "@linq-effect/core"
+import { InvalidHandle, InvalidOption, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Either } from "effect"
 import type { ChangeOptions } from "./change.js"
@@ -18,14 +18,33 @@ export interface Outcome<A, E> {
   readonly result: Either.Either<A, E>
 }
 
+/** How many at once: what Effect's `concurrency` takes (a count, or no bound). */
+export type Concurrency = number | "unbounded"
+
 /** A batch's options: a change's, and how many at once. */
 export interface BatchOptions extends ChangeOptions {
-  readonly concurrency?: number
+  readonly concurrency?: Concurrency | undefined
 }
 
-/** A usable concurrency: a whole number of at least 1, else the default. */
-export const concurrencyOf = (n: number | undefined): number =>
-  n !== undefined && Number.isFinite(n) && n >= 1 ? Math.floor(n) : DEFAULT_CONCURRENCY
+/**
+ * The concurrency to run with: the default when none is given, `"unbounded"`
+ * for `"unbounded"` or `Infinity`, a whole number of at least 1 as it is;
+ * anything else (0, a negative, `NaN`, a fraction, a value of another type
+ * from a JS caller) is refused with `InvalidOption`, before anything is sent.
+ */
+export const concurrencyOf = (value: unknown): Effect.Effect<Concurrency, InvalidOption> => {
+  if (value === undefined) return Effect.succeed(DEFAULT_CONCURRENCY)
+  if (value === "unbounded" || value === Number.POSITIVE_INFINITY) return Effect.succeed("unbounded")
+  if (typeof value === "number" && Number.isInteger(value) && value >= 1) return Effect.succeed(value)
+  const given = typeof value === "string" ? JSON.stringify(value) : String(value)
+  return Effect.fail(
+    new InvalidOption({
+      option: "concurrency",
+      input: given,
+      reason: `concurrency must be a whole number >= 1, or "unbounded" (or Infinity) for no limit; got ${given}`
+    })
+  )
+}
 
 /** Handles that name the same participant share this key: emails lower-cased. */
 export const handleKey = (handle: string): string => (handle.includes("@") ? handle.toLowerCase() : handle)
@@ -55,10 +74,15 @@ export const batch =
     chatId: string | ChatId,
     handles: Iterable<string | Handle>,
     options?: BatchOptions
-  ): Effect.Effect<ReadonlyArray<Outcome<A, E | InvalidHandle>>, InvalidChatId, LinqHttpClient> =>
+  ): Effect.Effect<
+    ReadonlyArray<Outcome<A, E | InvalidHandle>>,
+    InvalidChatId | InvalidOption,
+    LinqHttpClient
+  > =>
     metered(operation)(
       Effect.flatMap(parseChatId(chatId), (id) =>
         Effect.gen(function* () {
+          const concurrency = yield* concurrencyOf(options?.concurrency)
           // A lone string (a JS caller) is one input, refused whole, not one per character.
           const lone = typeof handles === "string"
           const inputs = lone ? [handles] : Array.from(handles, (h) => h)
@@ -74,7 +98,7 @@ export const batch =
             calls.values(),
             (handle) =>
               Effect.map(Effect.either(change(id, handle, perCall)), (r) => [handleKey(handle), r] as const),
-            { concurrency: concurrencyOf(options?.concurrency) }
+            { concurrency }
           )
           const byKey = new Map(results)
           return yield* Effect.forEach(parsed, (p, i) => {

@@ -16,6 +16,7 @@ import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Clock, Duration, Effect, Option } from "effect"
 import type { SyncResult } from "../Sync.js"
+import type { Concurrency } from "./batch.js"
 import { concurrencyOf, loneString } from "./batch.js"
 import { add, remove } from "./change.js"
 import { metered } from "./metrics.js"
@@ -32,7 +33,7 @@ import { waitFor } from "./wait.js"
 export interface SyncOptions extends CallOptions {
   readonly dryRun?: boolean
   readonly wait?: Duration.DurationInput
-  readonly concurrency?: number
+  readonly concurrency?: Concurrency | undefined
 }
 
 export const sync = (
@@ -43,6 +44,7 @@ export const sync = (
   metered("syncParticipants")(
     Effect.gen(function* () {
       const id = yield* parseChatId(chatId)
+      const concurrency = yield* concurrencyOf(options.concurrency)
       if (typeof desired === "string") {
         return yield* Effect.fail(loneString(desired))
       }
@@ -51,7 +53,6 @@ export const sync = (
         (h) => parseHandle(h)
       )
       const call = callOptions(options)
-      const concurrency = concurrencyOf(options.concurrency)
       // Planned against the chat as it will be once the changes this client queued apply (`ledger.ts`).
       const { chat: shown, projected: chat } = yield* projectedChat(id, call)
       const plan = planFor(chat, handles)

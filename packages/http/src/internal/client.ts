@@ -8,23 +8,26 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import type { Scope } from "effect"
-import { Effect, RateLimiter, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import type { LinqHttpClient } from "../LinqHttpClient.js"
 import { scrubber } from "./answer.js"
 import { makeExecute } from "./execute.js"
 import type { Settings } from "./options.js"
+import * as RateLimit from "./rateLimit.js"
 import { baseHeaders } from "./request.js"
 
 /** The layer's rate limiter, when it has one: it lives as long as the scope (the layer). */
 export const makeLimiter = (
   settings: Settings
-): Effect.Effect<RateLimiter.RateLimiter | undefined, never, Scope.Scope> =>
-  settings.rateLimit === undefined ? Effect.succeed(undefined) : RateLimiter.make(settings.rateLimit)
+): Effect.Effect<RateLimit.Limiter | undefined, never, Scope.Scope> =>
+  settings.rateLimit === undefined
+    ? Effect.succeed(undefined)
+    : RateLimit.make(settings.rateLimit.limit, settings.rateLimit.interval)
 
 /** The service over the `HttpClient` in context. */
 export const fromSettings = (
   settings: Settings,
-  limiter: RateLimiter.RateLimiter | undefined
+  limiter: RateLimit.Limiter | undefined
 ): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const platform = yield* HttpClient.HttpClient

@@ -10,7 +10,6 @@
 import type { Headers, HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
-import type { RateLimiter } from "effect"
 import { Cause, Duration, Effect, Either, FiberRef, Option } from "effect"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
@@ -20,6 +19,7 @@ import { sendOnce } from "./attempt.js"
 import { attemptCounter } from "./metrics.js"
 import type { Settings } from "./options.js"
 import { checkTimeout } from "./options.js"
+import type { Limiter } from "./rateLimit.js"
 import { buildRequest } from "./request.js"
 import { timeoutFail } from "./timeout.js"
 
@@ -29,7 +29,7 @@ export interface Pipeline {
   /** The platform client with its own span off (this module makes one span per call). */
   readonly client: HttpClient.HttpClient
   readonly headers: Headers.Headers
-  readonly limiter: RateLimiter.RateLimiter | undefined
+  readonly limiter: Limiter | undefined
   readonly scrub: (text: string) => string
   /** The host and port of the base URL, for the span. */
   readonly server: { readonly address: string; readonly port: number }

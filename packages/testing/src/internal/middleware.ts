@@ -6,7 +6,7 @@
  * @internal
  */
 import { type Headers, HttpRouter, HttpServerRequest } from "@effect/platform"
-import { Effect, Option } from "effect"
+import { Clock, Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
 import { type Answer, ErrorCode, envelope } from "./answers.js"
 import { type AnswerEncoding, toResponse } from "./encoding.js"
@@ -54,6 +54,8 @@ export const notFound = (request: Incoming): Effect.Effect<Answer> =>
 export const route =
   (deps: Deps, route: RouteName) => (routeHandler: (request: Incoming) => Effect.Effect<Answer>) =>
     Effect.gen(function* () {
+      // When the request arrived (its head), before its body is read.
+      const at = yield* Clock.currentTimeMillis
       const request = yield* HttpServerRequest.HttpServerRequest
       const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
       const params: Incoming["params"] = Option.isSome(context) ? context.value.params : {}
@@ -78,6 +80,7 @@ export const route =
         : original
       const chatId = name === "unknown" ? undefined : params.chatId
       const seq = yield* deps.journal.open({
+        at,
         method: request.method,
         url,
         path: new URL(url).pathname,
