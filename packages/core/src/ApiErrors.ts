@@ -1,6 +1,7 @@
 /**
  * The API's non-2xx answers, one tagged error per kind of status, each with
- * the server's `status`, `message` and, when it sent them, `code` and
+ * the server's `status`, `message` (handles masked) and, when it sent them,
+ * `serverMessage` (its words unmasked, when masking changed them: may hold personal data), `code` and
  * `traceId`.
  *
  * @since 0.1.0
@@ -9,7 +10,14 @@ import { Schema } from "effect"
 
 const ApiAnswer = {
   status: Schema.Number,
+  /** The server's message, handles (phone numbers, emails) masked. */
   message: Schema.String,
+  /**
+   * The server's own words, unmasked (never the API key), present when
+   * `message` had handles masked. May hold personal data (the handles it
+   * quoted): keep it out of logs and spans.
+   */
+  serverMessage: Schema.optionalWith(Schema.String, { exact: true }),
   code: Schema.optionalWith(Schema.Number, { exact: true }),
   traceId: Schema.optionalWith(Schema.String, { exact: true })
 }
