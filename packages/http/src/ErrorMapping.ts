@@ -78,9 +78,11 @@ const parseJson = (text: string): unknown => {
   }
 }
 
-/** The server's words as `serverMessage`, when masking their handles changed them. */
-const unmasked = (said: string | undefined): { readonly serverMessage?: string } =>
-  said === undefined || maskHandles(said) === said ? {} : { serverMessage: said }
+/** The server's words masked, with `serverMessage` when masking changed them. */
+const masked = (said: string): { readonly message: string; readonly serverMessage?: string } => {
+  const message = maskHandles(said)
+  return message === said ? { message } : { message, serverMessage: said }
+}
 
 /**
  * Reads a non-2xx answer: the envelope's code, message and trace id when the
@@ -90,7 +92,8 @@ const unmasked = (said: string | undefined): { readonly serverMessage?: string }
  * key out) once decoded, since the body's escapes (`\/`, `\u002f`) may have
  * hidden the key from a scrub of the raw body; the `message` then has its
  * handles (phone numbers, emails) masked, and `serverMessage` keeps the
- * server's words unmasked when masking changed them.
+ * server's words unmasked when masking changed them. Linear in the body's
+ * length.
  *
  * @since 0.1.0
  * @category parsing
@@ -105,24 +108,26 @@ export const readAnswer = (
   const base = Option.match(retryAfter, { onNone: () => ({}), onSome: (wait) => ({ retryAfter: wait }) })
   if (envelope !== undefined && Either.isRight(envelope)) {
     const { error, trace_id } = envelope.right
-    const said = error.message === undefined ? undefined : scrub(error.message)
     return {
       status,
-      message: said === undefined ? `The Linq API answered ${status}` : maskHandles(said),
-      ...unmasked(said),
+      ...(error.message === undefined
+        ? { message: `The Linq API answered ${status}` }
+        : masked(scrub(error.message))),
       ...(error.code === undefined ? {} : { code: error.code }),
-      ...(trace_id === undefined ? {} : { traceId: scrub(trace_id) }),
+      ...(trace_id === undefined ? {} : { traceId: maskHandles(scrub(trace_id)) }),
       ...base
     }
   }
-  const text = excerpt(scrub(body), 120)
+  // Scrubbed and masked whole, then cut: a key or a handle at the excerpt's edge is never left half shown.
+  const scrubbed = scrub(body)
+  const text = excerpt(scrubbed, 120)
+  if (text.length === 0)
+    return { status, message: `The Linq API answered ${status} with an empty body`, ...base }
+  const shown = excerpt(maskHandles(scrubbed), 120)
   return {
     status,
-    message:
-      text.length === 0
-        ? `The Linq API answered ${status} with an empty body`
-        : `The Linq API answered ${status}: ${maskHandles(text)}`,
-    ...unmasked(text),
+    message: `The Linq API answered ${status}: ${shown}`,
+    ...(shown === text ? {} : { serverMessage: text }),
     ...base
   }
 }

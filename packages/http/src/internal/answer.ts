@@ -61,13 +61,13 @@ export const decodeSuccess = <A>(
   )
 }
 
-/** A 2xx body (already scrubbed) that is not the documented shape: not retried. Its excerpt has its handles masked. */
+/** A 2xx body (already scrubbed) that is not the documented shape: not retried. Its excerpt has its handles masked (before the cut). */
 export const unexpected = (
   status: number,
   body: string,
   reason: string
 ): AttemptFailure<UnexpectedResponse> => ({
-  error: new UnexpectedResponse({ status, excerpt: maskHandles(excerpt(body)), reason }),
+  error: new UnexpectedResponse({ status, excerpt: excerpt(maskHandles(body)), reason }),
   retryable: false,
   retryAfter: Option.none()
 })
