@@ -1,8 +1,9 @@
 /**
  * The API's non-2xx answers, one tagged error per kind of status, each with
- * the server's `status`, `message` (handles masked) and, when it sent them,
- * `serverMessage` (its words unmasked, when masking changed them: may hold personal data), `code` and
- * `traceId`.
+ * the server's `status`, `message` (the API key cut out, handles masked)
+ * and, when it sent them, `code` and `traceId`; `serverMessage` holds the
+ * server's words unmasked when masking changed them (personal data: keep it
+ * out of logs).
  *
  * @since 0.1.0
  */
@@ -10,7 +11,7 @@ import { Schema } from "effect"
 
 const ApiAnswer = {
   status: Schema.Number,
-  /** The server's message, handles (phone numbers, emails) masked. */
+  /** The server's message, the API key cut out and handles (phone numbers, emails) masked: safe to log. */
   message: Schema.String,
   /**
    * The server's own words, unmasked (never the API key), present when

@@ -18,10 +18,22 @@ const encodings: ReadonlyArray<readonly [string, (key: string) => string]> = [
   ["all \\u", (k) => `Bearer ${u(k)}`],
   ["percent", (k) => `Bearer ${encodeURIComponent(k)}`],
   ["base64 of Bearer key", (k) => btoa(`Bearer ${k}`)],
-  ["base64 of key", (k) => `Bearer ${btoa(k)}`]
+  ["base64 of key", (k) => `Bearer ${btoa(k)}`],
+  // Issue 13, further forms: HTML references, \x escapes, lowercase percent, base64 at every alignment.
+  ["&#x2F; and &#43;", (k) => `Bearer ${k.replace(/\//g, "&#x2F;").replace(/\+/g, "&#43;")}`],
+  ["\\x2f", (k) => `Bearer ${k.replace(/\//g, "\\x2f")}`],
+  [
+    "lowercase percent",
+    (k) => `Bearer ${encodeURIComponent(k).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())}`
+  ],
+  ["base64 of Authorization: Bearer key", (k) => btoa(`Authorization: Bearer ${k}`)],
+  ["Basic base64 of api:key", (k) => `Basic ${btoa(`api:${k}`)}`],
+  ["base64url of x-api-key: key", (k) => btoa(`x-api-key: ${k}`).replace(/\+/g, "-").replace(/\//g, "_")]
 ]
 
-const run = (key: string, body: string, status = 400) => {
+const run = (key: string, body: string, status = 400) => runWith(key, body, "application/json", status)
+
+const runWith = (key: string, body: string, contentType: string, status = 400) => {
   const spans = captureSpans()
   return Effect.gen(function* () {
     const client = yield* LinqHttpClient
@@ -36,7 +48,7 @@ const run = (key: string, body: string, status = 400) => {
   }).pipe(
     Effect.provide(
       Layer.mergeAll(
-        linqLayer([Answer.text(status, body, { "content-type": "application/json" })], {
+        linqLayer([Answer.text(status, body, { "content-type": contentType })], {
           apiKey: key,
           maxRetries: 0
         })
@@ -64,6 +76,7 @@ describe("the key, whatever its encoding, is in no error or span", () => {
             expect(text).not.toContain(btoa(key).replace(/=+$/, ""))
             expect(text).not.toContain(btoa(`Bearer ${key}`).replace(/=+$/, ""))
             expect(text).not.toContain(encodeURIComponent(key))
+            expect(text).not.toContain(echoed.slice(-12))
           }
         })
       )
@@ -75,6 +88,7 @@ describe("the key, whatever its encoding, is in no error or span", () => {
             expect(text).not.toContain(key)
             expect(text).not.toContain(encodeURIComponent(key))
             expect(text).not.toContain(btoa(key).replace(/=+$/, ""))
+            expect(text).not.toContain(encode(key).slice(-12))
           }
         })
       )
@@ -102,6 +116,41 @@ describe("handles quoted by the server are masked in message and spans", () => {
         expect((error as { serverMessage?: string }).serverMessage).toBe(text)
         expect(String(error)).not.toContain(handle)
         for (const span of spans(texts)) expect(span).not.toContain(handle)
+      })
+    )
+  }
+})
+
+describe("handles are masked before the excerpt is cut, and in long messages", () => {
+  // The cut (120 characters) falls inside the number at each of these lengths of text before it.
+  for (const before of [106, 109, 112, 114, 116, 118]) {
+    it.effect(`a plain-text 400 with ${before} characters before the number`, () =>
+      Effect.gen(function* () {
+        const body = `${"x".repeat(before)} +442071234567 is blocked`
+        const { error } = yield* runWith("sk_test_S3CRET-0f8e7d6c5b4a", body, "text/plain")
+        expect(error._tag).toBe("InvalidRequest")
+        expect(error.message).toContain("x".repeat(before))
+        expect(error.message).not.toMatch(/\+\d/)
+        expect(error.message).not.toContain("4420")
+      })
+    )
+  }
+
+  // Tens of thousands of characters an address's local part may hold, or that a number is made of.
+  for (const filler of ["m", "a.", "1 ", "%2"]) {
+    it.effect(`an envelope message of 60 000 characters of ${JSON.stringify(filler)}, then handles`, () =>
+      Effect.gen(function* () {
+        const long = filler.repeat(30_000 / filler.length).repeat(2)
+        const said = `${long} Handle +442071234567 is blocked, write to bob@example.com`
+        const body = JSON.stringify({ success: false, error: { status: 400, message: said } })
+        const { error, texts } = yield* runWith("sk_test_S3CRET-0f8e7d6c5b4a", body, "application/json")
+        expect(error._tag).toBe("InvalidRequest")
+        expect(error.message).toBe(`${long} Handle <phone> is blocked, write to <email>`)
+        expect((error as { serverMessage?: string }).serverMessage).toBe(said)
+        for (const span of spans(texts)) {
+          expect(span).not.toContain("+442071234567")
+          expect(span).not.toContain("bob@example.com")
+        }
       })
     )
   }
