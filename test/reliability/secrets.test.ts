@@ -125,12 +125,15 @@ describe("secrets", () => {
     {
       name: "a 400 envelope quoting the header percent-encoded",
       fault: Fault.status(400, { message: `bad header: Bearer ${percentEncoded(API_KEY)}` }),
-      tag: "InvalidRequest"
+      tag: "InvalidRequest",
+      form: percentEncoded(API_KEY)
     },
     {
       name: "a 502 page quoting the header in base64",
       fault: Fault.body(502, `<pre>x-debug: ${btoa(`Authorization: Bearer ${API_KEY}`)}</pre>`),
-      tag: "ServerError"
+      tag: "ServerError",
+      // The characters of the base64 that encode the key alone.
+      form: btoa(`Authorization: Bearer ${API_KEY}`).slice(32, -4)
     },
     {
       name: "a 429 whose trace id is the key",
@@ -162,6 +165,7 @@ describe("secrets", () => {
           )
           expect(Option.map(errorOf(exit), (e) => e._tag)).toEqual(Option.some(echo.tag))
           expect(leaks(API_KEY, exit, capture)).toEqual([])
+          if ("form" in echo) expect(leaks(echo.form, exit, capture)).toEqual([])
         })
       )
     }
