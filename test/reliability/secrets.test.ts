@@ -25,6 +25,14 @@ const leaks = (secret: string, exit: Exit.Exit<unknown, unknown>, capture: Captu
   return [...leaksOf(secret, texts), ...leaksOf(secret.trim(), texts)]
 }
 
+/** Every character as a `\u` escape, as some JSON encoders write non-alphanumerics (and some write all). */
+const unicodeEscaped = (text: string) =>
+  Array.from(text, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+
+/** Every character percent-encoded (the key has none that `encodeURIComponent` would touch). */
+const percentEncoded = (text: string) =>
+  Array.from(text, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`).join("")
+
 const transports = [
   { name: "undici", layer: NodeHttpClient.layerUndici },
   { name: "fetch", layer: FetchHttpClient.layer }
@@ -97,6 +105,36 @@ describe("secrets", () => {
       fault: Fault.body(200, `<pre>Authorization: Bearer ${API_KEY}</pre>`),
       tag: "UnexpectedResponse"
     },
+    // Issue 13: echoes the raw-body scrub cannot see, the key hidden by an escape that the JSON decoding undoes.
+    {
+      name: "a 401 envelope quoting the header with every character a \\u escape",
+      fault: Fault.body(
+        401,
+        `{"success":false,"error":{"status":401,"message":"bad header: Bearer ${unicodeEscaped(API_KEY)}"}}`
+      ),
+      tag: "Unauthorized"
+    },
+    {
+      name: "a 400 envelope quoting the header with \\u escapes and \\/ mixed",
+      fault: Fault.body(
+        400,
+        `{"success":false,"error":{"status":400,"message":"bad header: Bearer \\/${unicodeEscaped(API_KEY.slice(0, 5))}${API_KEY.slice(5)}\\/"}}`
+      ),
+      tag: "InvalidRequest"
+    },
+    {
+      name: "a 400 envelope quoting the header percent-encoded",
+      fault: Fault.status(400, { message: `bad header: Bearer ${percentEncoded(API_KEY)}` }),
+      tag: "InvalidRequest",
+      form: percentEncoded(API_KEY)
+    },
+    {
+      name: "a 502 page quoting the header in base64",
+      fault: Fault.body(502, `<pre>x-debug: ${btoa(`Authorization: Bearer ${API_KEY}`)}</pre>`),
+      tag: "ServerError",
+      // The characters of the base64 that encode the key alone.
+      form: btoa(`Authorization: Bearer ${API_KEY}`).slice(32, -4)
+    },
     {
       name: "a 429 whose trace id is the key",
       fault: Fault.body(
@@ -127,8 +165,58 @@ describe("secrets", () => {
           )
           expect(Option.map(errorOf(exit), (e) => e._tag)).toEqual(Option.some(echo.tag))
           expect(leaks(API_KEY, exit, capture)).toEqual([])
+          if ("form" in echo) expect(leaks(echo.form, exit, capture)).toEqual([])
         })
       )
+    }
+
+    // Issue 13: handles the server quotes are masked in `message` and reach no span or log line; the
+    // server's own words stay reachable, on purpose, as `serverMessage`.
+    for (const [quoted, mask] of [
+      ["+442071234567", "<phone>"],
+      ["+1 (205) 249-9136", "<phone>"],
+      ["+33.6.12.34.56.78", "<phone>"],
+      ["bob@example.com", "<email>"],
+      ["o'neil+linq@mail.example.co.uk", "<email>"]
+    ] as const) {
+      for (const [status, tag, wording] of [
+        [400, "InvalidRequest", (h: string) => `Handle ${h} is blocked by the carrier`],
+        [403, "PermissionDenied", (h: string) => `${h}: sending to this recipient is not permitted.`],
+        [500, "ServerError", (h: string) => `upstream error while delivering to <${h}>`]
+      ] as const) {
+        it.scopedLive(
+          `over ${name}: a ${status} quoting ${quoted} has it masked in message and in no span`,
+          () =>
+            Effect.gen(function* () {
+              const capture = makeCapture()
+              const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
+              yield* fake.inject(Fault.status(status, { message: wording(quoted) }), { times: "always" })
+              const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
+              const linq = yield* LinqHttpClient.make({
+                apiKey: API_KEY,
+                baseUrl: fake.baseUrl,
+                maxRetries: 0
+              }).pipe(Effect.provideService(HttpClient.HttpClient, platform))
+              const exit = yield* runOperation("add", CHAT, HANDLE).pipe(
+                Effect.provideService(LinqHttpClient, linq),
+                captured(capture),
+                Effect.exit
+              )
+              const error = Option.getOrThrow(errorOf(exit)) as {
+                _tag: string
+                message: string
+                serverMessage?: string
+              }
+              expect(error._tag).toBe(tag)
+              expect(error.message).toBe(wording(mask))
+              expect(error.serverMessage).toBe(wording(quoted))
+              const pretty = exit._tag === "Failure" ? Cause.pretty(exit.cause) : ""
+              const texts = [pretty, String(error), ...capture.logs, ...capture.spanTexts()]
+              expect(leaksOf(quoted, texts)).toEqual([])
+              expect(leaks(API_KEY, exit, capture)).toEqual([])
+            })
+        )
+      }
     }
 
     // A key read from a file with a stray line break, or pasted with one: the

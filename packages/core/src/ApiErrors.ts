@@ -1,7 +1,9 @@
 /**
  * The API's non-2xx answers, one tagged error per kind of status, each with
- * the server's `status`, `message` and, when it sent them, `code` and
- * `traceId`.
+ * the server's `status`, `message` (the API key cut out, handles masked)
+ * and, when it sent them, `code` and `traceId`; `serverMessage` holds the
+ * server's words unmasked when masking changed them (personal data: keep it
+ * out of logs).
  *
  * @since 0.1.0
  */
@@ -9,7 +11,14 @@ import { Schema } from "effect"
 
 const ApiAnswer = {
   status: Schema.Number,
+  /** The server's message, the API key cut out and handles (phone numbers, emails) masked: safe to log. */
   message: Schema.String,
+  /**
+   * The server's own words, unmasked (never the API key), present when
+   * `message` had handles masked. May hold personal data (the handles it
+   * quoted): keep it out of logs and spans.
+   */
+  serverMessage: Schema.optionalWith(Schema.String, { exact: true }),
   code: Schema.optionalWith(Schema.Number, { exact: true }),
   traceId: Schema.optionalWith(Schema.String, { exact: true })
 }

@@ -27,6 +27,7 @@ import {
 import type { LinqApiError } from "@linq-effect/core"
 import type { Duration } from "effect"
 import { Either, Option, Schema } from "effect"
+import { maskHandles } from "./internal/scrub.js"
 
 /**
  * A non-2xx answer, read from its status, headers and body.
@@ -36,7 +37,15 @@ import { Either, Option, Schema } from "effect"
  */
 export interface ApiAnswer {
   readonly status: number
+  /** The server's message, handles (phone numbers, emails) masked: safe for logs and spans. */
   readonly message: string
+  /**
+   * The server's own words, unmasked (the API key is still cut out), present
+   * when masking changed them (else they are in `message`): for recognising
+   * what it said, and for a program that wants them on purpose. May hold
+   * personal data (the handles the server quoted).
+   */
+  readonly serverMessage?: string
   readonly code?: number
   readonly traceId?: string
   readonly retryAfter?: Duration.Duration
@@ -69,9 +78,22 @@ const parseJson = (text: string): unknown => {
   }
 }
 
+/** The server's words masked, with `serverMessage` when masking changed them. */
+const masked = (said: string): { readonly message: string; readonly serverMessage?: string } => {
+  const message = maskHandles(said)
+  return message === said ? { message } : { message, serverMessage: said }
+}
+
 /**
  * Reads a non-2xx answer: the envelope's code, message and trace id when the
  * body is one, else a message naming the status and a short excerpt.
+ *
+ * Text from the server goes through `scrub` (the client's, which cuts the API
+ * key out) once decoded, since the body's escapes (`\/`, `\u002f`) may have
+ * hidden the key from a scrub of the raw body; the `message` then has its
+ * handles (phone numbers, emails) masked, and `serverMessage` keeps the
+ * server's words unmasked when masking changed them. Linear in the body's
+ * length.
  *
  * @since 0.1.0
  * @category parsing
@@ -79,7 +101,8 @@ const parseJson = (text: string): unknown => {
 export const readAnswer = (
   status: number,
   body: string,
-  retryAfter: Option.Option<Duration.Duration>
+  retryAfter: Option.Option<Duration.Duration>,
+  scrub: (text: string) => string = (text) => text
 ): ApiAnswer => {
   const envelope = body.length > 0 && body.length < 65_536 ? decodeEnvelope(parseJson(body)) : undefined
   const base = Option.match(retryAfter, { onNone: () => ({}), onSome: (wait) => ({ retryAfter: wait }) })
@@ -87,19 +110,24 @@ export const readAnswer = (
     const { error, trace_id } = envelope.right
     return {
       status,
-      message: error.message ?? `The Linq API answered ${status}`,
+      ...(error.message === undefined
+        ? { message: `The Linq API answered ${status}` }
+        : masked(scrub(error.message))),
       ...(error.code === undefined ? {} : { code: error.code }),
-      ...(trace_id === undefined ? {} : { traceId: trace_id }),
+      ...(trace_id === undefined ? {} : { traceId: maskHandles(scrub(trace_id)) }),
       ...base
     }
   }
-  const text = excerpt(body, 120)
+  // Scrubbed and masked whole, then cut: a key or a handle at the excerpt's edge is never left half shown.
+  const scrubbed = scrub(body)
+  const text = excerpt(scrubbed, 120)
+  if (text.length === 0)
+    return { status, message: `The Linq API answered ${status} with an empty body`, ...base }
+  const shown = excerpt(maskHandles(scrubbed), 120)
   return {
     status,
-    message:
-      text.length === 0
-        ? `The Linq API answered ${status} with an empty body`
-        : `The Linq API answered ${status}: ${text}`,
+    message: `The Linq API answered ${status}: ${shown}`,
+    ...(shown === text ? {} : { serverMessage: text }),
     ...base
   }
 }

@@ -55,7 +55,7 @@ export const isPreciseCode = (code: number | undefined): boolean =>
 
 /** Which rule an answer reports, among `allowed`: codes first, text last, never for other statuses. */
 export const recognize = (
-  answer: Pick<ApiAnswer, "status" | "message" | "code">,
+  answer: Pick<ApiAnswer, "status" | "message" | "serverMessage" | "code">,
   allowed: ReadonlySet<ViolationKind>
 ): Option.Option<ViolationKind> => {
   if (!TEXT_STATUSES.has(answer.status)) return Option.none()
@@ -63,8 +63,10 @@ export const recognize = (
     return allowed.has("NotAGroupChat") ? Option.some("NotAGroupChat") : Option.none()
   }
   if (isPreciseCode(answer.code)) return Option.none()
+  // The server's own words: `message` has its handles masked, which could hide wording.
+  const text = answer.serverMessage ?? answer.message
   for (const [kind, pattern] of patterns) {
-    if (allowed.has(kind) && pattern.test(answer.message)) return Option.some(kind)
+    if (allowed.has(kind) && pattern.test(text)) return Option.some(kind)
   }
   return Option.none()
 }
@@ -105,7 +107,7 @@ export const recognizeAdd =
       const fields = { chatId, handle, ...serverFields(answer) }
       switch (kind) {
         case "CrossServiceAddition": {
-          const chatService = mentionedService(answer.message)
+          const chatService = mentionedService(answer.serverMessage ?? answer.message)
           return new CrossServiceAddition(chatService === undefined ? fields : { ...fields, chatService })
         }
         case "TooFewParticipants":

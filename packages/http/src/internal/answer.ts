@@ -3,7 +3,8 @@
  * attempt failure (the typed error, whether to retry, the server's wait)
  * made from an error answer (via `ErrorMapping`), a body that is not the
  * documented shape, or a transport fault. Text from the other side goes
- * through `scrub` before it lands in an error.
+ * through `scrub` (the raw body, and again every text decoded from it)
+ * before it lands in an error, and has its handles masked.
  *
  * @internal
  */
@@ -16,6 +17,9 @@ import type { ApiAnswer } from "../ErrorMapping.js"
 import { excerpt, readAnswer, toApiError } from "../ErrorMapping.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { isRetryableStatus, retryAfter, shouldRetryHeader } from "../RetryPolicy.js"
+import { maskHandles } from "./scrub.js"
+
+export { scrubber } from "./scrub.js"
 
 const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
 
@@ -57,27 +61,32 @@ export const decodeSuccess = <A>(
   )
 }
 
-/** A 2xx body that is not the documented shape: not retried. */
+/** A 2xx body (already scrubbed) that is not the documented shape: not retried. Its excerpt has its handles masked (before the cut). */
 export const unexpected = (
   status: number,
   body: string,
   reason: string
 ): AttemptFailure<UnexpectedResponse> => ({
-  error: new UnexpectedResponse({ status, excerpt: excerpt(body), reason }),
+  error: new UnexpectedResponse({ status, excerpt: excerpt(maskHandles(body)), reason }),
   retryable: false,
   retryAfter: Option.none()
 })
 
-/** An error answer (body already scrubbed): the call's own recognition first, else the status's error. */
+/**
+ * An error answer (the raw body already scrubbed; `scrub` is applied again to
+ * what is decoded from it): the call's own recognition first, else the
+ * status's error.
+ */
 export const errorAnswer = <V>(
   status: number,
   headers: Headers.Headers,
   body: string,
   now: number,
-  recognize: ((answer: ApiAnswer) => Option.Option<V>) | undefined
+  recognize: ((answer: ApiAnswer) => Option.Option<V>) | undefined,
+  scrub: (text: string) => string
 ): AttemptFailure<V | ReturnType<typeof toApiError>> => {
   const wait = retryAfter(headers, now)
-  const answer = readAnswer(status, body, wait)
+  const answer = readAnswer(status, body, wait, scrub)
   const violation = recognize === undefined ? Option.none() : recognize(answer)
   // A rule violation is never retried, whatever x-should-retry says: the same call breaks the same rule.
   if (Option.isSome(violation)) return { error: violation.value, retryable: false, retryAfter: Option.none() }
@@ -110,13 +119,3 @@ export const connectionFailure = (
   retryable: true,
   retryAfter: Option.none()
 })
-
-/**
- * Cuts the API key out of text from the other side before it goes into an
- * error: a gateway or debugging proxy may echo the request's Authorization
- * header, and a malformed key is quoted by `fetch`'s header validation.
- */
-export const scrubber = (apiKey: string): ((text: string) => string) => {
-  const secrets = [apiKey, apiKey.trim()].filter((s) => s.length >= 4)
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join("<redacted>"), text)
-}

@@ -52,12 +52,21 @@ export const sendOnce = <A, V>(
                 )
               )
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              fail(errorAnswer(status, response.headers, excerpt(start), now, call.recognize))
+              fail(errorAnswer(status, response.headers, excerpt(start), now, call.recognize, pipeline.scrub))
             )
           }
           if (!ok)
             return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-              fail(errorAnswer(status, response.headers, pipeline.scrub(body.text), now, call.recognize))
+              fail(
+                errorAnswer(
+                  status,
+                  response.headers,
+                  pipeline.scrub(body.text),
+                  now,
+                  call.recognize,
+                  pipeline.scrub
+                )
+              )
             )
           return Either.match(decodeSuccess(call.decode, status, body.text), {
             onLeft: (reason) => fail(unexpected(status, pipeline.scrub(body.text), reason)),
