@@ -259,6 +259,51 @@ for (const transport of transports) {
         expect((yield* fake.journal).map((e) => e.route)).toEqual(["getChat"])
       }).pipe(Effect.provide(transport.layer))
     )
+
+    it.scopedLive(
+      "reads that fail during the wait are retried on its schedule: removals sent, confirmed",
+      () =>
+        Effect.gen(function* () {
+          const { fake, sdk } = yield* start({ fake: { queueDelay: "30 millis" }, client: { maxRetries: 0 } })
+          // The planning read passes; the next two reads answer 503.
+          yield* fake.inject(Fault.delay("0 millis"), { route: "getChat" })
+          yield* fake.inject(Fault.status(503), { route: "getChat", times: 2 })
+          const desired = [H.alice, H.bob, H.newcomer, H.iMessageCapable]
+          const result = yield* sdk(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
+          expect(result).toMatchObject({ complete: true, confirmed: true })
+          const journal = yield* fake.journal
+          const refused = journal.filter(
+            (e) => e.route === "getChat" && e.outcome._tag === "Responded" && e.outcome.status === 503
+          )
+          expect(refused).toHaveLength(2)
+          expect(journal.filter((e) => e.route === "remove")).toHaveLength(2)
+          const members = yield* fake.participants(C.iMessageGroup)
+          expect(members).toEqual(expect.arrayContaining(desired))
+          expect(members).not.toContain(H.carol)
+        }).pipe(Effect.provide(transport.layer))
+    )
+
+    it.scopedLive("a read slower than the wait is cut at the deadline, not retried: MembershipPending", () =>
+      Effect.gen(function* () {
+        // The layer's defaults: a 60 s timeout and 2 retries per call.
+        const { fake, sdk } = yield* start({ fake: { queueDelay: "1 minute" } })
+        yield* fake.inject(Fault.delay("0 millis"), { route: "getChat" })
+        yield* fake.inject(Fault.delay("20 seconds"), { route: "getChat", times: "always" })
+        const error = yield* Effect.flip(
+          sdk(syncParticipants(C.iMessageGroup, [H.alice, H.bob, H.carol], { wait: "600 millis" }))
+        )
+        expect(error).toMatchObject({
+          _tag: "MembershipPending",
+          sent: [H.dave],
+          notSent: [],
+          unexpected: [H.dave],
+          seen: false
+        })
+        expect(error._tag === "MembershipPending" && error.readError?._tag).toBe("RequestTimeout")
+        // The planning read and one poll (started at 250 ms, cut at 600 ms): no retry, no other read.
+        expect((yield* fake.journal).filter((e) => e.route === "getChat")).toHaveLength(2)
+      }).pipe(Effect.provide(transport.layer))
+    )
   })
 }
 

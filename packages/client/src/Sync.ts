@@ -64,7 +64,14 @@ export interface SyncResult {
   readonly removed: ReadonlyArray<SyncStep<ParticipantRemoveResponse, RemoveParticipantError>>
   /** Every step is done (false for a dry run). */
   readonly complete: boolean
-  /** With `wait`: the chat was seen showing the wanted members. */
+  /**
+   * With `wait`: a read of the chat showed the whole wanted set (every wanted
+   * handle active, every other member gone). False without a wait, and
+   * whenever no read showed it: a change that failed leaves it false unless
+   * the chat shows the wanted set anyway (an add whose answer was lost but
+   * that was applied). `complete` says what Linq answered; `confirmed`, what
+   * the chat showed.
+   */
   readonly confirmed: boolean
 }
 
@@ -78,10 +85,17 @@ export interface SyncOptions extends RequestOptions {
   /** Plan, check and return the plan, sending no change. */
   readonly dryRun?: boolean
   /**
-   * Wait up to this long for the chat to show the changes (Linq queues them):
-   * the chat is read after 250 ms, then at doubling intervals of at most 5 s,
-   * a last time at the deadline. With a wait, removals go out only once the
-   * newcomers show. Fails with `MembershipPending` if time runs out.
+   * Wait up to this long (a deadline, counted from the first change sent) for
+   * the chat to show the changes Linq accepted (it queues them): the first read
+   * comes 250 ms after the changes, each next one after a wait twice as long
+   * (at most 5 s); when the next would come at or after the deadline, a last
+   * one comes 250 ms before it. Each read gets the time left at most (the
+   * call's `timeout`, cut to it) and no retry of its own: a read that fails
+   * (a 5xx, a timeout, a dropped connection) is one look missed, and the
+   * next read comes on the schedule. The wait never outlasts the deadline.
+   * With a wait, removals go out only once the newcomers show. Fails with
+   * `MembershipPending` if the accepted changes do not show in time (its
+   * `sent`, `notSent`, `failed` and `seen` say what went out and what was seen).
    */
   readonly wait?: Duration.DurationInput
   /**
@@ -112,9 +126,12 @@ export interface SyncOptions extends RequestOptions {
  *    only adds that went through), each change in the `"diagnose"` rule mode.
  *    A change that fails is a step's outcome, not a failure of the sync; a
  *    chat that changed under the sync gives the outcome the rules give.
- * 4. With `wait`, reads the chat until it shows the wanted members
- *    (`MembershipPending` if it does not in time), also when nothing was left
- *    to send but changes queued earlier do not show yet.
+ * 4. With `wait`, reads the chat until it shows the accepted changes (also
+ *    when nothing was left to send but changes this client queued earlier
+ *    do not show yet), and reports `confirmed` if that read shows the whole
+ *    wanted set; `MembershipPending` if the changes do not show in time,
+ *    also when every read failed: once a change went out, the sync never
+ *    fails with the read's own error.
  *
  * Run again after success, it sends no change. `dryRun: true` stops after
  * step 2.

@@ -201,11 +201,25 @@ export const LinqTransportError = Schema.Union(ConnectionError, RequestTimeout, 
 // ---------------------------------------------------------------------------
 
 /**
- * A sync's changes were accepted but the chat did not show the wanted
- * members before the wait ran out: Linq queues changes, and "accepted" is not
- * "done". `missing` are handles that should be active and are not yet;
- * `unexpected` are handles that should be gone and are still active. The
- * message gives their counts, never the handles.
+ * A sync with `wait` ran out of time before the chat showed the wanted
+ * members: Linq queues changes, and "accepted" is not "done".
+ *
+ * - `missing` are wanted handles not active, `unexpected` unwanted handles
+ *   still active, in the last chat a read showed (or, when no read during the
+ *   wait succeeded, `seen: false`, in the chat the sync planned from).
+ * - `sent`: handles whose change Linq accepted (a 2xx, or an answer that it
+ *   was already so): pending, they may still be applied.
+ * - `notSent`: handles whose change was never sent: removals held back to
+ *   keep the group at 3, or held until the newcomers showed (with a wait,
+ *   removals go out only then). Run the sync again to send them.
+ * - `failed`: handles whose change was sent and answered with an error (a
+ *   5xx may or may not have been applied).
+ * - `seen`: whether a read of the chat during the wait succeeded;
+ *   `readError`: the last read's error, when that read failed.
+ *
+ * The message gives counts and error tags, never the handles. Built with
+ * only `chatId`, `missing` and `unexpected`, the lists are empty and `seen`
+ * is true.
  *
  * @since 0.2.0
  * @category membership errors
@@ -213,11 +227,30 @@ export const LinqTransportError = Schema.Union(ConnectionError, RequestTimeout, 
 export class MembershipPending extends Schema.TaggedError<MembershipPending>()("MembershipPending", {
   chatId: Schema.String,
   missing: Schema.Array(Schema.String),
-  unexpected: Schema.Array(Schema.String)
+  unexpected: Schema.Array(Schema.String),
+  sent: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  notSent: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  failed: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  seen: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  readError: Schema.optional(Schema.Union(InvalidChatId, LinqApiError, LinqTransportError))
 }) {
   override get message(): string {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`
-    return `Chat ${this.chatId} does not show the wanted members yet: ${count(this.missing.length, "participant")} still to join, ${count(this.unexpected.length, "participant")} still to leave; the changes were accepted and may still be applied`
+    const changes = [
+      ...(this.sent.length > 0
+        ? [`${count(this.sent.length, "change")} accepted and may still be applied`]
+        : []),
+      ...(this.notSent.length > 0 ? [`${count(this.notSent.length, "change")} not sent`] : []),
+      ...(this.failed.length > 0 ? [`${count(this.failed.length, "change")} failed`] : [])
+    ]
+    const reads = this.seen
+      ? this.readError === undefined
+        ? ""
+        : `; the last read of the chat failed (${this.readError._tag})`
+      : this.readError === undefined
+        ? "; the chat was not read during the wait"
+        : `; no read of the chat succeeded during the wait (${this.readError._tag})`
+    return `Chat ${this.chatId} does not show the wanted members yet: ${count(this.missing.length, "participant")} still to join, ${count(this.unexpected.length, "participant")} still to leave; ${changes.length > 0 ? changes.join(", ") : "the changes were accepted and may still be applied"}${reads}`
   }
 }
 

@@ -4,8 +4,8 @@
  * `SyncParticipantsError`).
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Schema } from "effect"
-import { MembershipPending, SyncParticipantsError } from "../src/index.js"
+import { Duration, Schema } from "effect"
+import { MembershipPending, RequestTimeout, ServerError, SyncParticipantsError } from "../src/index.js"
 
 const CHAT = "550e8400-e29b-41d4-a716-446655440000"
 const PHONE = "+14155550123"
@@ -48,4 +48,64 @@ describe("MembershipPending", () => {
     expect(back).toBeInstanceOf(MembershipPending)
     expect(back).toEqual(error)
   })
+
+  it("built with only chatId, missing and unexpected: nothing sent, not sent or failed listed, seen", () => {
+    expect(error).toMatchObject({ sent: [], notSent: [], failed: [], seen: true })
+    expect(error.readError).toBeUndefined()
+    expect(error.message).toContain("the changes were accepted and may still be applied")
+  })
+})
+
+describe("MembershipPending tells pending from not sent, failed and unseen", () => {
+  const timeout = new RequestTimeout({
+    method: "GET",
+    url: `https://api.linqapp.com/api/partner/v3/chats/${CHAT}`,
+    timeout: Duration.millis(750)
+  })
+  const server = new ServerError({ status: 503, message: "Service unavailable", traceId: "t-1" })
+  const cases = [
+    {
+      fields: { sent: [PHONE], notSent: [EMAIL] },
+      says: ["1 change accepted and may still be applied, 1 change not sent"],
+      never: ["the changes were accepted", "failed", "read"]
+    },
+    {
+      fields: { sent: [PHONE, EMAIL], notSent: [] },
+      says: ["2 changes accepted and may still be applied"],
+      never: ["not sent", "failed"]
+    },
+    {
+      fields: { sent: [], notSent: [PHONE, EMAIL, "+442071234567"], failed: [EMAIL] },
+      says: ["3 changes not sent, 1 change failed"],
+      never: ["accepted"]
+    },
+    {
+      fields: { sent: [PHONE], seen: false, readError: server },
+      says: ["1 change accepted", "no read of the chat succeeded during the wait (ServerError)"],
+      never: ["Service unavailable"]
+    },
+    {
+      fields: { sent: [PHONE], seen: true, readError: timeout },
+      says: ["the last read of the chat failed (RequestTimeout)"],
+      never: ["no read"]
+    },
+    {
+      fields: { sent: [PHONE], seen: false },
+      says: ["the chat was not read during the wait"],
+      never: ["failed"]
+    }
+  ] as const
+  for (const c of cases) {
+    const e = new MembershipPending({ chatId: CHAT, missing: [PHONE], unexpected: [EMAIL], ...c.fields })
+    it(`${JSON.stringify(c.says)}: in the message, without a handle; the fields round-trip`, () => {
+      for (const text of c.says) expect(e.message).toContain(text)
+      for (const text of c.never) expect(e.message).not.toContain(text)
+      for (const handle of [PHONE, EMAIL, "+442071234567"]) expect(String(e)).not.toContain(handle)
+      const back = Schema.decodeUnknownSync(SyncParticipantsError)(
+        JSON.parse(JSON.stringify(Schema.encodeSync(SyncParticipantsError)(e)))
+      )
+      expect(back).toEqual(e)
+      expect(back.message).toBe(e.message)
+    })
+  }
 })

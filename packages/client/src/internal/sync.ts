@@ -4,14 +4,8 @@
  * what cannot succeed, add, then remove (never below 3 on the way), and optionally wait
  * until the chat shows the result.
  */
-import type { ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
-import {
-  CrossServiceAddition,
-  GroupChatRules,
-  MembershipPending,
-  parseChatId,
-  parseHandle
-} from "@linq-effect/core"
+import type { Chat, ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
+import { CrossServiceAddition, GroupChatRules, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Clock, Duration, Effect, Option } from "effect"
@@ -27,6 +21,7 @@ import { projectedChat } from "./pending.js"
 import { checkCapability } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
 import { doneHandles, heldBack, step } from "./steps.js"
+import { notShown, showsWanted } from "./confirm.js"
 import { waitFor } from "./wait.js"
 
 /** A sync's options. */
@@ -71,6 +66,7 @@ export const sync = (
         }
       }
       const dryRun = options.dryRun === true
+      const waiting = options.wait !== undefined
       const outcome = (
         added: SyncResult["added"],
         removed: SyncResult["removed"],
@@ -85,20 +81,22 @@ export const sync = (
         confirmed
       })
       if (dryRun) return outcome([], [], false)
-
-      const deadline =
-        options.wait === undefined
-          ? undefined
-          : (yield* Clock.currentTimeMillis) + Duration.toMillis(options.wait)
+      const deadline = waiting
+        ? (yield* Clock.currentTimeMillis) + Duration.toMillis(options.wait)
+        : undefined
       if (isEmpty(plan)) {
-        // Nothing to send; with a wait, changes queued earlier must still show in the chat.
+        // Nothing to send. The read that planned may already show the wanted set; if not,
+        // changes this client queued earlier (the ledger) are still to show: wait for them.
+        if (deadline === undefined || showsWanted(shown, handles))
+          return outcome([], [], deadline !== undefined)
         const still = planFor(shown, handles)
-        if (deadline !== undefined && !isEmpty(still))
-          yield* waitFor(id, plan.keep, still.remove, deadline, call)
-        return outcome([], [], deadline !== undefined)
+        const waited = yield* waitFor(id, plan.keep, still.remove, deadline, call)
+        if (waited._tag === "NotShown") {
+          return yield* Effect.fail(notShown(id, handles, shown, waited, Option.none(), [], []))
+        }
+        return outcome([], [], showsWanted(waited.chat, handles))
       }
       const changeOptions = { ...call, rules: "diagnose" } as const
-
       // Adds first, so the group only shrinks once the newcomers are in.
       const added = yield* Effect.forEach(
         plan.add,
@@ -106,14 +104,14 @@ export const sync = (
         { concurrency }
       )
       const joined = doneHandles(added)
+      let seenBefore = Option.none<Chat>()
       if (deadline !== undefined && joined.length > 0 && plan.remove.length > 0) {
         // With a wait, removals go out only once the chat shows the newcomers.
-        yield* Effect.catchTag(waitFor(id, joined, [], deadline, call), "MembershipPending", (e) =>
-          // The removals were not sent: they are still to leave.
-          Effect.fail(
-            new MembershipPending({ chatId: e.chatId, missing: e.missing, unexpected: plan.remove })
-          )
-        )
+        const waited = yield* waitFor(id, joined, [], deadline, call)
+        // Not shown in time: the removals were not sent.
+        if (waited._tag === "NotShown")
+          return yield* Effect.fail(notShown(id, handles, shown, waited, seenBefore, added, plan.remove))
+        seenBefore = Option.some(waited.chat)
       }
       // Never more removals than keep the group at 3, counting only the adds that went through.
       const members = plan.keep.length + joined.length + plan.remove.length
@@ -123,11 +121,16 @@ export const sync = (
         (h) => step(h, remove(id, h, changeOptions), "ParticipantNotInChat"),
         { concurrency }
       )
-      const held = plan.remove.slice(allowed).map((handle) => heldBack(id, handle, members - allowed - 1))
+      const heldHandles = plan.remove.slice(allowed)
+      const held = heldHandles.map((handle) => heldBack(id, handle, members - allowed - 1))
       const removed = [...sent, ...held]
-      if (deadline !== undefined) {
-        yield* waitFor(id, [...plan.keep, ...joined], doneHandles(removed), deadline, call)
+      if (deadline === undefined) return outcome(added, removed, false)
+      // Waits for what was accepted; confirmed only if that read shows the whole wanted set.
+      const waited = yield* waitFor(id, [...plan.keep, ...joined], doneHandles(sent), deadline, call)
+      if (waited._tag === "NotShown") {
+        const steps = [...added, ...sent]
+        return yield* Effect.fail(notShown(id, handles, shown, waited, seenBefore, steps, heldHandles))
       }
-      return outcome(added, removed, deadline !== undefined)
+      return outcome(added, removed, showsWanted(waited.chat, handles))
     })
   )

@@ -1,48 +1,70 @@
 /**
  * Waiting for queued changes to show: `getChat` polled on a schedule until
- * the chat shows what it should, or the deadline passes.
+ * the chat shows what it should, or the deadline passes. The deadline is a
+ * deadline: every read is bounded by the time left, none is retried on its
+ * own, none starts after it; a read that fails is one look missed, not the
+ * end of the wait.
  */
 import type { Chat, ChatId, GetChatError } from "@linq-effect/core"
-import { MembershipPending } from "@linq-effect/core"
-import type { LinqHttpClient } from "@linq-effect/http"
-import { Clock, Duration, Effect, Schedule } from "effect"
+import { RequestTimeout } from "@linq-effect/core"
+import { LinqHttpClient } from "@linq-effect/http"
+import { Clock, Duration, Effect, Either, Option } from "effect"
 import type { CallOptions } from "./options.js"
 import { pending } from "./plan.js"
-import { getChat } from "./reads.js"
+import { CHAT_PATH, getChat } from "./reads.js"
 
-/** One look at the chat: it, and what is still off. */
-interface Seen {
-  readonly chat: Chat
-  readonly missing: ReadonlyArray<string>
-  readonly unexpected: ReadonlyArray<string>
-}
-
-const done = (seen: Seen): boolean => seen.missing.length === 0 && seen.unexpected.length === 0
-
-/** The first wait between two reads; each next one doubles, up to {@link POLL_MAX}. */
+/** The first wait before a read; each next one doubles, up to {@link POLL_MAX}. */
 export const POLL_FIRST = Duration.millis(250)
 /** The longest wait between two reads. */
 export const POLL_MAX = Duration.seconds(5)
 
+const FIRST = Duration.toMillis(POLL_FIRST)
+const MAX = Duration.toMillis(POLL_MAX)
+
+/** How a wait ended: the chat showed what it should (`Shown`), or the deadline came first. */
+export type Waited =
+  | { readonly _tag: "Shown"; readonly chat: Chat }
+  | {
+      readonly _tag: "NotShown"
+      /** The last chat a read returned (none: no read succeeded). */
+      readonly last: Option.Option<Chat>
+      /** The last read's error, if that read failed. */
+      readonly error: Option.Option<GetChatError>
+    }
+
 /**
- * 250 ms, doubling, at most 5 s between reads, each wait cut short at the
- * deadline, and no read after it.
+ * One read, bounded by `left` ms: the call's own timeout cut to the time
+ * left, no retry, and (a rate limiter's wait included) cut off at the
+ * deadline with `RequestTimeout`.
  */
-const schedule = (deadline: number) =>
-  Schedule.exponential(POLL_FIRST).pipe(
-    Schedule.union(Schedule.spaced(POLL_MAX)),
-    Schedule.modifyDelayEffect((_, delay) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        Duration.min(delay, Duration.millis(Math.max(0, deadline - now)))
-      )
-    ),
-    Schedule.checkEffect(() => Effect.map(Clock.currentTimeMillis, (now) => now < deadline))
-  )
+const look = (chatId: ChatId, left: number, options: CallOptions) =>
+  Effect.flatMap(LinqHttpClient, (client) => {
+    const own = Option.getOrElse(
+      Option.flatMap(Option.fromNullable(options.timeout), Duration.decodeUnknown),
+      () => client.timeout
+    )
+    const budget = Duration.min(own, Duration.millis(left))
+    return getChat(chatId, { ...options, timeout: budget, maxRetries: 0 }).pipe(
+      Effect.timeoutFail({
+        duration: budget,
+        onTimeout: () =>
+          new RequestTimeout({
+            method: "GET",
+            url: `${client.baseUrl}${CHAT_PATH.replace("{chatId}", encodeURIComponent(chatId))}`,
+            timeout: budget
+          })
+      })
+    )
+  })
 
 /**
  * Reads the chat until every handle of `present` is active and none of
- * `absent` is; `MembershipPending` with what is still off once `deadline`
- * (clock millis) has passed. A read that fails fails the wait.
+ * `absent` is, or `deadline` (clock millis) comes. The first read comes
+ * after 250 ms, each next one after a wait twice as long (at most 5 s); when
+ * the next read would come at or after the deadline, a last one comes 250 ms
+ * before it (if that is still ahead; at once if nothing was read yet). Each
+ * read gets the time left at most, and no retry; a read that fails is
+ * noted, and the wait goes on. Never fails: how it ended is the value.
  */
 export const waitFor = (
   chatId: ChatId,
@@ -50,18 +72,34 @@ export const waitFor = (
   absent: ReadonlyArray<string>,
   deadline: number,
   options: CallOptions
-): Effect.Effect<Chat, GetChatError | MembershipPending, LinqHttpClient> => {
-  const look = Effect.map(
-    getChat(chatId, options),
-    (chat): Seen => ({ chat, ...pending(chat, present, absent) })
-  )
-  const policy = schedule(deadline).pipe(
-    Schedule.whileInput((seen: Seen) => !done(seen)),
-    Schedule.passthrough
-  )
-  return Effect.flatMap(Effect.repeat(look, policy), (seen) =>
-    done(seen)
-      ? Effect.succeed(seen.chat)
-      : Effect.fail(new MembershipPending({ chatId, missing: seen.missing, unexpected: seen.unexpected }))
-  )
-}
+): Effect.Effect<Waited, never, LinqHttpClient> =>
+  Effect.gen(function* () {
+    let gap = FIRST
+    let reads = 0
+    let last = Option.none<Chat>()
+    let error = Option.none<GetChatError>()
+    for (;;) {
+      const now = yield* Clock.currentTimeMillis
+      const lastOne = now + gap >= deadline
+      const delay = lastOne ? deadline - FIRST - now : gap
+      if (lastOne && delay <= 0 && (reads > 0 || now >= deadline)) break
+      if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
+      const left = deadline - (yield* Clock.currentTimeMillis)
+      if (left <= 0) break
+      const read = yield* Effect.either(look(chatId, left, options))
+      reads++
+      if (Either.isRight(read)) {
+        const off = pending(read.right, present, absent)
+        if (off.missing.length === 0 && off.unexpected.length === 0) {
+          return { _tag: "Shown", chat: read.right } as const
+        }
+        last = Option.some(read.right)
+        error = Option.none()
+      } else {
+        error = Option.some(read.left)
+      }
+      if (lastOne) break
+      gap = Math.min(gap * 2, MAX)
+    }
+    return { _tag: "NotShown", last, error } as const
+  })

@@ -1,0 +1,71 @@
+/**
+ * Confirming a sync: whether a chat shows the whole wanted set, and, when a
+ * wait ran out first, the `MembershipPending` that says what is still off
+ * and which changes are pending, failed or were never sent.
+ */
+import type { Chat, ChatId, Handle } from "@linq-effect/core"
+import { MembershipPending } from "@linq-effect/core"
+import { Option } from "effect"
+import type { SyncStep } from "../Sync.js"
+import { handleKey } from "./batch.js"
+import { activeMembers } from "./plan.js"
+import { doneHandles } from "./steps.js"
+import type { Waited } from "./wait.js"
+
+/**
+ * What `chat` shows against the whole wanted set `desired`: `missing` are
+ * wanted handles not active, `unexpected` active members not wanted (the
+ * chat's own number, `is_me`, is neither).
+ */
+export const offFrom = (chat: Chat, desired: ReadonlyArray<string | Handle>) => {
+  const members = activeMembers(chat)
+  const me = new Set(members.filter((h) => h.is_me === true).map((h) => handleKey(h.handle)))
+  const wanted = new Map<string, string>()
+  for (const handle of desired) {
+    const key = handleKey(handle)
+    if (!me.has(key) && !wanted.has(key)) wanted.set(key, handle)
+  }
+  const active = new Set(members.map((h) => handleKey(h.handle)))
+  return {
+    missing: [...wanted].filter(([key]) => !active.has(key)).map(([, handle]) => handle),
+    unexpected: members
+      .filter((h) => !me.has(handleKey(h.handle)) && !wanted.has(handleKey(h.handle)))
+      .map((h) => h.handle)
+  }
+}
+
+/** Whether `chat` shows exactly the wanted set. */
+export const showsWanted = (chat: Chat, desired: ReadonlyArray<string | Handle>): boolean => {
+  const off = offFrom(chat, desired)
+  return off.missing.length === 0 && off.unexpected.length === 0
+}
+
+/**
+ * A sync's wait ran out: what is still off against the whole wanted set (in
+ * the last chat a read showed, `earlier` if none in this wait, else the chat
+ * the sync `planned` from, `seen: false`), which changes were accepted
+ * (`sent`), answered with an error (`failed`), or never sent (`notSent`).
+ */
+export const notShown = (
+  chatId: ChatId,
+  desired: ReadonlyArray<string | Handle>,
+  planned: Chat,
+  waited: Extract<Waited, { readonly _tag: "NotShown" }>,
+  earlier: Option.Option<Chat>,
+  steps: ReadonlyArray<SyncStep<unknown, unknown>>,
+  notSent: ReadonlyArray<string>
+): MembershipPending => {
+  const last = Option.orElse(waited.last, () => earlier)
+  return new MembershipPending({
+    chatId,
+    ...offFrom(
+      Option.getOrElse(last, () => planned),
+      desired
+    ),
+    sent: doneHandles(steps),
+    notSent,
+    failed: steps.filter((s) => !s.done).map((s) => s.handle),
+    seen: Option.isSome(last),
+    ...(Option.isSome(waited.error) ? { readError: waited.error.value } : {})
+  })
+}
