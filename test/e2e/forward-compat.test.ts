@@ -35,7 +35,7 @@ interface WireHandle {
 const chatBody = (options: {
   readonly service?: unknown
   readonly handles: ReadonlyArray<WireHandle>
-  readonly isArchived?: boolean | undefined
+  readonly isArchived?: boolean | null | undefined
   readonly extra?: Record<string, unknown> | undefined
 }): string =>
   JSON.stringify({
@@ -127,6 +127,13 @@ const unknownBodies = [
     unknownStatus: "suspended",
     isArchived: undefined,
     extra: newFields[2]
+  },
+  {
+    name: "service WhatsApp, a handle invited, is_archived null",
+    service: "WhatsApp",
+    unknownStatus: "invited",
+    isArchived: null,
+    extra: newFields[1]
   }
 ] as const
 

@@ -132,7 +132,8 @@ export type ChatHandle = typeof ChatHandle.Type
  * - `service` (of the chat and of each handle) and a handle's `status` accept
  *   any string: known values keep their literal type, others decode as an
  *   {@link UnknownValue} ({@link isKnownService}, {@link isKnownChatHandleStatus});
- * - `is_archived` is deprecated by Linq and optional (absent when not sent).
+ * - `is_archived` is deprecated by Linq: optional, and `null` is taken as
+ *   sent (absent when not sent).
  *
  * @since 0.1.0
  * @category schemas
@@ -143,7 +144,7 @@ export const Chat = Schema.Struct({
   service: optionalNullable(ChatService),
   handles: Schema.Array(ChatHandle),
   is_group: Schema.Boolean,
-  is_archived: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  is_archived: optionalNullable(Schema.Boolean),
   created_at: Schema.DateTimeUtc,
   updated_at: Schema.DateTimeUtc
 }).annotations({ identifier: "Chat" })

@@ -347,6 +347,14 @@ describe("Chat", () => {
     expect(Schema.decodeUnknownSync(Chat)({ ...documented, is_archived: true }).is_archived).toBe(true)
   })
 
+  it("decodes a chat whose deprecated is_archived is null (a field the SDK does not use)", () => {
+    for (const chat of [documented, current]) {
+      const decoded = Schema.decodeUnknownSync(Chat)({ ...chat, is_archived: null })
+      expect(decoded.is_archived).toBeNull()
+      expect(decoded.handles.map((h) => h.handle)).toEqual(documented.handles.map((h) => h.handle))
+    }
+  })
+
   it("decodes a chat with health_status and group_chat_icon (and without is_archived), dropping them", () => {
     for (const extra of [
       { health_status: "degraded" },
