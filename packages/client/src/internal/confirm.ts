@@ -7,35 +7,23 @@ import type { Chat, ChatId, Handle } from "@linq-effect/core"
 import { MembershipPending } from "@linq-effect/core"
 import { Option } from "effect"
 import type { SyncStep } from "../Sync.js"
-import { handleKey } from "./batch.js"
-import { activeMembers } from "./plan.js"
+import { planFor } from "./plan.js"
 import { doneHandles } from "./steps.js"
 import type { Waited } from "./wait.js"
 
 /**
  * What `chat` shows against the whole wanted set `desired`: `missing` are
  * wanted handles not active, `unexpected` active members not wanted (the
- * chat's own number, `is_me`, is neither).
+ * chat's own number, `is_me`, is neither): what a plan would still add and
+ * remove.
  */
-export const offFrom = (chat: Chat, desired: ReadonlyArray<string | Handle>) => {
-  const members = activeMembers(chat)
-  const me = new Set(members.filter((h) => h.is_me === true).map((h) => handleKey(h.handle)))
-  const wanted = new Map<string, string>()
-  for (const handle of desired) {
-    const key = handleKey(handle)
-    if (!me.has(key) && !wanted.has(key)) wanted.set(key, handle)
-  }
-  const active = new Set(members.map((h) => handleKey(h.handle)))
-  return {
-    missing: [...wanted].filter(([key]) => !active.has(key)).map(([, handle]) => handle),
-    unexpected: members
-      .filter((h) => !me.has(handleKey(h.handle)) && !wanted.has(handleKey(h.handle)))
-      .map((h) => h.handle)
-  }
+export const offFrom = (chat: Chat, desired: ReadonlyArray<Handle>) => {
+  const plan = planFor(chat, desired)
+  return { missing: plan.add, unexpected: plan.remove }
 }
 
 /** Whether `chat` shows exactly the wanted set. */
-export const showsWanted = (chat: Chat, desired: ReadonlyArray<string | Handle>): boolean => {
+export const showsWanted = (chat: Chat, desired: ReadonlyArray<Handle>): boolean => {
   const off = offFrom(chat, desired)
   return off.missing.length === 0 && off.unexpected.length === 0
 }
@@ -48,7 +36,7 @@ export const showsWanted = (chat: Chat, desired: ReadonlyArray<string | Handle>)
  */
 export const notShown = (
   chatId: ChatId,
-  desired: ReadonlyArray<string | Handle>,
+  desired: ReadonlyArray<Handle>,
   planned: Chat,
   waited: Extract<Waited, { readonly _tag: "NotShown" }>,
   earlier: Option.Option<Chat>,

@@ -13,14 +13,14 @@ import type {
   Handle,
   RemoveRuleViolation
 } from "@linq-effect/core"
-import { CrossServiceAddition, GroupChatRules } from "@linq-effect/core"
+import { GroupChatRules } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Either, Exit, Option } from "effect"
 import type { Op } from "./ledger.js"
 import { ledgerOf, project } from "./ledger.js"
 import type { CallOptions } from "./options.js"
-import { checkCapability, getChat } from "./reads.js"
-import { serviceToCheck } from "./rules.js"
+import { getChat } from "./reads.js"
+import { crossServiceIn } from "./rules.js"
 
 /** What `"preflight"` checks for one kind of change. */
 export interface Guard<V, E> {
@@ -42,17 +42,7 @@ export const addGuard: Guard<AddRuleViolation, GetChatError | CheckCapabilityErr
   op: "add",
   read: getChat,
   check: (projected, handle) => GroupChatRules.checkAdd(projected, handle),
-  after: (chat, handle, options) => {
-    const service = serviceToCheck(chat)
-    if (service === undefined) return Effect.succeedNone
-    return Effect.map(
-      checkCapability(handle, service, options),
-      (available): Option.Option<AddRuleViolation> =>
-        available
-          ? Option.none()
-          : Option.some(new CrossServiceAddition({ chatId: chat.id, handle, chatService: service }))
-    )
-  }
+  after: crossServiceIn
 }
 
 /** A removal: the rules only. */

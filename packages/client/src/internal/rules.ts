@@ -7,6 +7,7 @@
 import type {
   AddRuleViolation,
   Chat,
+  CheckCapabilityError,
   ChatId,
   GroupChatRuleViolation,
   Handle,
@@ -21,6 +22,7 @@ import {
   ParticipantNotInChat,
   TooFewParticipants
 } from "@linq-effect/core"
+import type { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Option } from "effect"
 import type { CallOptions } from "./options.js"
 import { checkCapability, getChat } from "./reads.js"
@@ -44,14 +46,24 @@ export const serviceToCheck = (chat: Chat): "iMessage" | "RCS" | undefined => {
  */
 export const addViolationIn = (chat: Chat, handle: Handle, options: CallOptions | undefined) => {
   const local = GroupChatRules.checkAdd(chat, handle)
+  return Option.isSome(local) ? Effect.succeed(local) : crossServiceIn(chat, handle, options)
+}
+
+/**
+ * Whether `handle` cannot use `chat`'s service: one capability check when the
+ * group's service needs it (iMessage or RCS), none otherwise.
+ */
+export const crossServiceIn = (
+  chat: Chat,
+  handle: Handle,
+  options: CallOptions | undefined
+): Effect.Effect<Option.Option<AddRuleViolation>, CheckCapabilityError, LinqHttpClient> => {
   const service = serviceToCheck(chat)
-  if (Option.isSome(local) || service === undefined) return Effect.succeed(local)
-  return Effect.map(
-    checkCapability(handle, service, options),
-    (available): Option.Option<AddRuleViolation> =>
-      available
-        ? Option.none()
-        : Option.some(new CrossServiceAddition({ chatId: chat.id, handle, chatService: service }))
+  if (service === undefined) return Effect.succeedNone
+  return Effect.map(checkCapability(handle, service, options), (available) =>
+    available
+      ? Option.none()
+      : Option.some(new CrossServiceAddition({ chatId: chat.id, handle, chatService: service }))
   )
 }
 
