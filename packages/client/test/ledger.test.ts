@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { type Chat, GroupChatRules, type ChatHandle } from "@linq-effect/core"
-import { DateTime, Effect, Either, Option, TestClock } from "effect"
+import { DateTime, Duration, Effect, Either, Option, TestClock } from "effect"
 import { makeInMemory, PENDING_BOUND, project } from "../src/internal/ledger.js"
 
 const CHAT = "chat-1"
@@ -138,6 +138,31 @@ describe("the in-memory ledger", () => {
       expect((yield* ledger.observe(CHAT, chat)).map((e) => [e.handle, e.op, e.reserved])).toEqual([
         ["+7", "add", false]
       ])
+    })
+  )
+
+  it.effect("memory stays bounded: entries of chats never touched again go within two bounds", () =>
+    Effect.gen(function* () {
+      for (const [chats, bound] of [
+        [10, "1 minute"],
+        [500, "2 minutes"],
+        [2000, "30 seconds"]
+      ] as const) {
+        const ledger = makeInMemory(bound)
+        for (let i = 0; i < chats; i++) yield* ledger.record(`chat-${i}`, "add", `+1555000${i}`)
+        expect(yield* ledger.size).toBe(chats)
+        // Within the bound, every chat's change still counts, and a change elsewhere sweeps nothing.
+        yield* TestClock.adjust(Duration.subtract(Duration.decode(bound), Duration.millis(1)))
+        yield* ledger.record("other", "remove", "+19")
+        expect(yield* ledger.size).toBe(chats + 1)
+        // At the bound, one change anywhere sweeps every chat: only the two recent ones stay.
+        yield* TestClock.adjust("1 millis")
+        yield* ledger.record("another", "remove", "+18")
+        expect(yield* ledger.size).toBe(2)
+        yield* TestClock.adjust(bound)
+        yield* ledger.record("last", "add", "+17")
+        expect(yield* ledger.size).toBe(1)
+      }
     })
   )
 })

@@ -87,6 +87,8 @@ export interface Ledger {
   readonly record: (chatId: string, op: Op, handle: string) => Effect.Effect<void>
   /** The change is known to be applied (a participant webhook): it is forgotten. */
   readonly settle: (chatId: string, op: Op, handle: string) => Effect.Effect<void>
+  /** How many changes it holds, reserved or accepted, in every chat. */
+  readonly size: Effect.Effect<number>
 }
 
 interface Entry extends PendingChange {
@@ -143,17 +145,25 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
     if (entries.length === 0) byChat.delete(chatId)
     else byChat.set(chatId, entries)
   }
-  /** Drops accepted entries older than the bound, in every chat (reserved ones end with their request). */
-  const expire = (now: number) => {
-    for (const [chatId, entries] of byChat) {
-      set(
-        chatId,
-        entries.filter((e) => e.reserved || now - e.at < ttl)
-      )
+  const fresh = (now: number) => (e: Entry) => e.reserved || now - e.at < ttl
+  // When every chat was last swept.
+  let swept = Number.NEGATIVE_INFINITY
+  /**
+   * Drops accepted entries older than the bound (reserved ones end with their request): in
+   * `chatId` at every use, and in every chat at most once per bound, so that a change costs the
+   * same however many chats hold entries, and memory holds at most two bounds' worth of changes.
+   */
+  const expire = (chatId: string, now: number) => {
+    if (now - swept >= ttl) {
+      swept = now
+      for (const [id, entries] of byChat) set(id, entries.filter(fresh(now)))
+    } else {
+      const entries = byChat.get(chatId)
+      if (entries !== undefined) set(chatId, entries.filter(fresh(now)))
     }
   }
   const observeNow = (chatId: string, chat: Chat, now: number): ReadonlyArray<Entry> => {
-    expire(now)
+    expire(chatId, now)
     const kept = (byChat.get(chatId) ?? []).filter((e) => e.reserved || !shows(chat, e))
     set(chatId, kept)
     return kept
@@ -199,7 +209,7 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
       ),
     record: (chatId, op, handle) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        expire(now)
+        expire(chatId, now)
         accept(chatId, { chatId, handle, op, at: now, reserved: false, id: next++ })
       }),
     settle: (chatId, op, handle) =>
@@ -210,7 +220,12 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
             (e) => e.reserved || e.op !== op || !GroupChatRules.sameHandle(e.handle, handle)
           )
         )
-      )
+      ),
+    size: Effect.sync(() => {
+      let n = 0
+      for (const entries of byChat.values()) n += entries.length
+      return n
+    })
   }
 }
 
