@@ -1,5 +1,6 @@
 /**
- * The docs that are not code blocks: the package tables and `@since` tags.
+ * The docs that are not code blocks: the package tables, `@since` tags and
+ * the install lines' tarball names.
  * These drifted once (the client's table listed add/remove only, its README
  * left out `headers` and `rules`, and `@since 0.2.0` stood in packages at
  * 0.1.0), so they are checked against the code they describe.
@@ -69,5 +70,15 @@ describe("docs match the code", () => {
     expect(fields).toEqual(expect.arrayContaining(["timeout", "maxRetries", "headers", "rules"]))
     const readme = read("packages", "client", "README.md")
     for (const field of fields) expect(readme).toContain(`\`${field}\``)
+  })
+
+  it("the README's install lines name the tarballs `pnpm pack` makes (each package's own version)", () => {
+    const named = [...read("README.md").matchAll(/linq-effect-(\w+)-(\d+\.\d+\.\d+)\.tgz/g)]
+    expect(named.map((m) => m[1]).sort()).toEqual([...packages].sort())
+    for (const [, name, version] of named) {
+      expect(`${name}@${version}`).toBe(
+        `${name}@${JSON.parse(read("packages", name ?? "", "package.json")).version}`
+      )
+    }
   })
 })
