@@ -8,7 +8,7 @@
  *   `ApiError`…). A violation is returned only when the chat's state shows
  *   it (or the answer carries 1006): a guess from the answer's text is never
  *   returned. The text only decides when to read: a 409 whose text names a
- *   rule is read at once rather than after its retries, and retried as any
+ *   rule is read at once rather than after its retries, and retried like any
  *   409 is when the chat does not bear it out. The diagnosis is bounded: one
  *   chat read (plus a capability check for an iMessage/RCS group) per call,
  *   never retried, all within {@link diagnosisBudget}; if it fails or runs
