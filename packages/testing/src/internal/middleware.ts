@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { type Headers, HttpRouter, HttpServerRequest } from "@effect/platform"
+import { type Headers, HttpRouter, HttpServerRequest } from "effect/http"
 import { Clock, Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
 import { type Answer, ErrorCode, envelope } from "./answers.js"

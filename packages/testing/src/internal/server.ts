@@ -7,9 +7,9 @@
  *
  * @internal
  */
-import type { HttpApp } from "@effect/platform"
 import type { Scope } from "effect"
 import { Effect } from "effect"
+import type { HttpServerRequest, HttpServerResponse } from "effect/http"
 
 /** Where a served fake listens. */
 export interface Listening {
@@ -20,7 +20,11 @@ export interface Listening {
 }
 
 export const serve = (
-  app: HttpApp.Default<unknown>,
+  app: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    unknown,
+    HttpServerRequest.HttpServerRequest | Scope.Scope
+  >,
   options: {
     readonly host?: string | undefined
     readonly port?: number | undefined
@@ -52,7 +56,7 @@ export const serve = (
       })
     )
     yield* server.serve(app)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
     const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
     return {
       baseUrl: `${origin}${options.basePath}`,
