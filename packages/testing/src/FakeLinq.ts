@@ -82,7 +82,7 @@ export interface FakeLinqOptions {
  *
  * @example
  * ```ts
- * import { Effect, TestClock } from "effect"
+ * import { TestClock } from "effect/testing"
  * import { FakeLinq } from "@linq-effect/testing"
  *
  * // after a 202'd add, on TestClock:

@@ -72,8 +72,8 @@ export interface Hang {
 
 /**
  * Drop the connection without answering: when served the socket is
- * destroyed; in-process the client fails with `HttpClientError.RequestError`
- * (reason `"Transport"`).
+ * destroyed; in-process the client fails with an `HttpClientError` whose
+ * `reason` is a `TransportError`.
  *
  * @since 0.1.0
  * @category models

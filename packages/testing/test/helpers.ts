@@ -1,5 +1,5 @@
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientError } from "effect/http"
+import { HttpClient, HttpClientRequest } from "effect/http"
 import { expect } from "@effect/vitest"
 import { Effect } from "effect"
 
@@ -54,7 +54,7 @@ export const send = (
       request = HttpClientRequest.bearerToken(request, token)
     }
     if (options.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
-    if (options.json !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, options.json)
+    if (options.json !== undefined) request = HttpClientRequest.bodyJsonUnsafe(request, options.json)
     if (options.raw !== undefined)
       request = HttpClientRequest.bodyText(request, options.raw, "application/json")
     const response = yield* client.execute(request)

@@ -1,6 +1,6 @@
 import { Chat, GroupChatRules } from "@linq-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Option, Schema } from "effect"
+import { Cause, DateTime, Effect, Option, Schema } from "effect"
 import { DefaultChats, DefaultHandles, FakeLinq } from "../src/index.js"
 import { chatPath, envelope, participantsPath, send } from "./helpers.js"
 
@@ -112,7 +112,7 @@ describe("FakeLinq routes (in-process)", () => {
       ])
       const erin = chat.handles.find((h) => h.handle === H.erin)
       expect(erin?.status).toBe("removed")
-      expect(erin?.left_at).toEqual(DateTime.unsafeMake("2025-01-16T12:00:00.000Z"))
+      expect(erin?.left_at).toEqual(DateTime.makeUnsafe("2025-01-16T12:00:00.000Z"))
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
@@ -340,11 +340,12 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
-  it.effect("chat(id) fails with NoSuchElementException for an unknown chat", () =>
+  it.effect("chat(id) fails with Cause.NoSuchElementError for an unknown chat", () =>
     Effect.gen(function* () {
       const fake = yield* FakeLinq
       const error = yield* Effect.flip(fake.chat(C.missing))
-      expect(error._tag).toBe("NoSuchElementException")
+      expect(error._tag).toBe("NoSuchElementError")
+      expect(Cause.isNoSuchElementError(error)).toBe(true)
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 

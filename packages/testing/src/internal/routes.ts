@@ -1,5 +1,5 @@
 /**
- * The routes of the fake, declared with the platform's `HttpRouter` under the
+ * The routes of the fake, declared with Effect's `HttpRouter` under the
  * base path (a request without it is an unknown route: 404, as on Linq).
  *
  * @internal

@@ -1,5 +1,5 @@
 /**
- * The loopback transport of FakeLinq: the platform's Node server
+ * The loopback transport of FakeLinq: @effect/platform-node's server
  * (`NodeHttpServer`, loaded when a server starts) serving the fake's app.
  * Request handling follows the runtime (and so the `Clock`) of the Effect that
  * started it; a client that goes away interrupts its answer; closing the scope
@@ -43,7 +43,10 @@ export const serve = (
       socket.on("close", () => sockets.delete(socket))
     })
     const server = yield* Effect.orDie(NodeHttpServer.make(() => node, { host, port: options.port ?? 0 }))
-    // Runs before the server's own finalizer, which waits for every connection to end.
+    yield* server.serve(app)
+    // Added after `serve`, so it runs before serve's own finalizer, which waits (up to its
+    // graceful shutdown timeout, 20 s) for every connection to end, then interrupts the
+    // requests still running (a hanging one would be answered 503).
     yield* Effect.addFinalizer(() =>
       Effect.promise(() => {
         const closed = Array.from(
@@ -55,7 +58,6 @@ export const serve = (
         return Promise.all(closed)
       })
     )
-    yield* server.serve(app)
     const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
     const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
     return {
