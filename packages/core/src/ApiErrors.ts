@@ -56,7 +56,11 @@ export class ChatNotFound extends Schema.TaggedError<ChatNotFound>()("ChatNotFou
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...ApiAnswer,
-  /** A `Duration`; encoded as JSON-safe data (`Schema.Duration`), so the error can cross a process boundary. */
+  /**
+   * A `Duration`. The error's JSON codec (`Schema.toCodecJson(...)`) writes it
+   * as `{ "_tag": "Millis", "value": n }` (or `Nanos`, `Infinity`), so the
+   * error can cross a process boundary.
+   */
   retryAfter: Schema.optionalKey(Schema.Duration)
 }) {}
 

@@ -2,7 +2,15 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { ChatId, InvalidChatId, parseChatId } from "../src/index.js"
-import { CONTROL, fcProp, injectInto, LONE_SURROGATES, PATH_UNSAFE, validChatId, WHITESPACE } from "./arbitraries.js"
+import {
+  CONTROL,
+  fcProp,
+  injectInto,
+  LONE_SURROGATES,
+  PATH_UNSAFE,
+  validChatId,
+  WHITESPACE
+} from "./arbitraries.js"
 
 const decodeChatId = Schema.decodeUnknownResult(ChatId)
 const isChatId = Schema.is(ChatId)
@@ -134,13 +142,9 @@ describe("ChatId: concrete examples", () => {
 })
 
 describe("ChatId: properties", () => {
-  fcProp(
-    "ids of 1 to 256 safe characters are accepted and decode to themselves",
-    [validChatId()],
-    ([id]) => {
-      accepted(id)
-    }
-  )
+  fcProp("ids of 1 to 256 safe characters are accepted and decode to themselves", [validChatId()], ([id]) => {
+    accepted(id)
+  })
 
   it.prop("the schema's own arbitrary produces only valid ids", [ChatId], ([id]) => {
     accepted(id)

@@ -1,7 +1,7 @@
 /**
  * `MembershipPending`: a readable message without handles, and fields that
- * survive Schema.encode → JSON → Schema.decode (with `Schema.toCodecJson`) (on its own and as a member of
- * `SyncParticipantsError`).
+ * survive encode → JSON → decode with the JSON codec (`Schema.toCodecJson`),
+ * on its own and as a member of `SyncParticipantsError`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Schema } from "effect"

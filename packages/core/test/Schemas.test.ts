@@ -337,9 +337,9 @@ describe("Chat", () => {
   it("refuses a non-string service, a bad date or a handle without its fields", () => {
     const decode = Schema.decodeUnknownResult(Chat)
     expect(Result.isFailure(decode({ ...documented, service: 42 }))).toBe(true)
-    expect(Result.isFailure(decode({ ...documented, handles: [{ ...documented.handles[0], status: 1 }] }))).toBe(
-      true
-    )
+    expect(
+      Result.isFailure(decode({ ...documented, handles: [{ ...documented.handles[0], status: 1 }] }))
+    ).toBe(true)
     expect(Result.isFailure(decode({ ...documented, is_archived: "no" }))).toBe(true)
     expect(Result.isFailure(decode({ ...documented, created_at: "yesterday" }))).toBe(true)
     expect(Result.isFailure(decode({ ...documented, handles: [{ id: "h1" }] }))).toBe(true)

@@ -17,13 +17,16 @@ import * as fc from "fast-check"
 export const fcProp = <const Arbs extends ReadonlyArray<fc.Arbitrary<unknown>>>(
   name: string,
   arbitraries: Arbs,
-  check: (values: { -readonly [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer A> ? A : never }) => unknown,
+  check: (
+    values: { -readonly [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer A> ? A : never }
+  ) => unknown,
   parameters?: fc.Parameters<unknown>
 ): void => {
   it(name, () => {
     fc.assert(
-      fc.property(fc.tuple(...(arbitraries as unknown as Array<fc.Arbitrary<unknown>>)), (values) =>
-        check(values as never) !== false
+      fc.property(
+        fc.tuple(...(arbitraries as unknown as Array<fc.Arbitrary<unknown>>)),
+        (values) => check(values as never) !== false
       ),
       parameters as fc.Parameters<[Array<unknown>]>
     )
