@@ -221,9 +221,11 @@ export const make = (
  * requests it answers (any origin, no sockets). Interrupting a request
  * interrupts its answer (a delay or a hang).
  *
- * One layer value is built once per program (Effect 4 memoizes layers
- * across `Effect.provide` calls): two separate fakes in one program take two
- * `FakeLinq.layer(...)` calls, or `Effect.provide(layer, { local: true })`.
+ * Effect 4 memoizes layers: an `Effect.provide` of a layer value inside an
+ * `Effect.provide` of the same value reuses the outer fake (Effect 3 built a
+ * second one). For a second, separate fake there, provide it with
+ * `{ local: true }` (or call `FakeLinq.layer(...)` again); sibling
+ * `Effect.provide` calls still build a fake each.
  *
  * @example
  * ```ts

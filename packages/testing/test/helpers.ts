@@ -40,7 +40,7 @@ const parse = (text: string): unknown => {
 
 /** Sends a request through the platform `HttpClient` and reads the whole answer. */
 export const send = (
-  method: "GET" | "POST" | "DELETE" | "PUT",
+  method: "GET" | "POST" | "DELETE" | "PUT" | "HEAD",
   path: string,
   options: SendOptions = {}
 ): Effect.Effect<Answer, HttpClientError.HttpClientError, HttpClient.HttpClient> =>
