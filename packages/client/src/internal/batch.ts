@@ -92,7 +92,8 @@ export const batch =
           // One call per participant, in the order first seen.
           const calls = new Map<string, Handle>()
           for (const p of parsed)
-            if (Result.isSuccess(p) && !calls.has(handleKey(p.success))) calls.set(handleKey(p.success), p.success)
+            if (Result.isSuccess(p) && !calls.has(handleKey(p.success)))
+              calls.set(handleKey(p.success), p.success)
           const perCall = changeOptions(options)
           const results = yield* Effect.forEach(
             calls.values(),

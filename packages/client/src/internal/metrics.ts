@@ -84,7 +84,8 @@ const outcomeOf = <A, Err>(exit: Ex.Exit<A, Err>): string => {
 }
 
 /** What `Clock.currentTimeMillis` reads, read from the fiber (the fiber's clock, a test clock included). */
-const nowOf = (fiber: Fiber.Fiber<unknown, unknown>): number => fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()
+const nowOf = (fiber: Fiber.Fiber<unknown, unknown>): number =>
+  fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()
 
 /**
  * Runs `effect` as one call of `operation`, counting its outcome and timing
