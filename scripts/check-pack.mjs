@@ -60,34 +60,50 @@ try {
     const tarball = `linq-effect-${name}-${source.version}.tgz`
     if (!readdirSync(scratch).includes(tarball)) fail(`no ${tarball} after pnpm pack`)
     const listing = run("tar", ["-tzf", join(scratch, tarball)], scratch).split("\n")
-    for (const f of ["package/dist/index.js", "package/dist/index.d.ts", "package/README.md", "package/LICENSE"]) {
+    for (const f of [
+      "package/dist/index.js",
+      "package/dist/index.d.ts",
+      "package/README.md",
+      "package/LICENSE"
+    ]) {
       if (!listing.includes(f)) fail(`${tarball} lacks ${f.slice("package/".length)}`)
     }
-    if (listing.some((f) => /^package\/(test|node_modules)\//.test(f))) fail(`${tarball} ships tests or node_modules`)
-    const manifest = JSON.parse(run("tar", ["-xzOf", join(scratch, tarball), "package/package.json"], scratch))
+    if (listing.some((f) => /^package\/(test|node_modules)\//.test(f)))
+      fail(`${tarball} ships tests or node_modules`)
+    const manifest = JSON.parse(
+      run("tar", ["-xzOf", join(scratch, tarball), "package/package.json"], scratch)
+    )
     const text = JSON.stringify(manifest)
     if (text.includes("workspace:")) fail(`${tarball} still has workspace: ranges`)
-    if (/@effect\/(platform|schema)"/.test(text)) fail(`${tarball} still names @effect/platform or @effect/schema`)
+    if (/@effect\/(platform|schema)"/.test(text))
+      fail(`${tarball} still names @effect/platform or @effect/schema`)
     const peers = Object.keys(manifest.peerDependencies ?? {}).sort()
     const allowed = name === "testing" ? ["@effect/platform-node", "effect"] : ["effect"]
     if (JSON.stringify(peers) !== JSON.stringify(allowed)) {
       fail(`${tarball}: peers ${peers.join(", ")}, expected ${allowed.join(", ")}`)
     }
-    if (manifest.peerDependencies.effect !== "^4.1.0") fail(`${tarball}: peer effect ${manifest.peerDependencies.effect}`)
+    if (manifest.peerDependencies.effect !== "^4.1.0")
+      fail(`${tarball}: peer effect ${manifest.peerDependencies.effect}`)
     if (name === "testing" && manifest.peerDependenciesMeta?.["@effect/platform-node"]?.optional !== true) {
       fail(`${tarball}: @effect/platform-node must be an optional peer`)
     }
     if (manifest.engines?.node !== ENGINES) {
-      fail(`${tarball}: engines.node is ${JSON.stringify(manifest.engines?.node)}, expected "${ENGINES}" (what this script tests)`)
+      fail(
+        `${tarball}: engines.node is ${JSON.stringify(manifest.engines?.node)}, expected "${ENGINES}" (what this script tests)`
+      )
     }
     tarballs[name] = `file:../${tarball}`
   }
-  console.log(`packed: ${packages.map((n) => tarballs[n].slice("file:../".length)).join(", ")} (engines ${ENGINES})`)
+  console.log(
+    `packed: ${packages.map((n) => tarballs[n].slice("file:../".length)).join(", ")} (engines ${ENGINES})`
+  )
 
   // ---------------------------------------------------------------- install
   const app = join(scratch, "app")
   mkdirSync(app)
-  const typesNode = JSON.parse(readFileSync(join(root, "node_modules", "@types", "node", "package.json"), "utf8"))
+  const typesNode = JSON.parse(
+    readFileSync(join(root, "node_modules", "@types", "node", "package.json"), "utf8")
+  )
   writeFileSync(
     join(app, "package.json"),
     `${JSON.stringify(
@@ -95,7 +111,10 @@ try {
         name: "linq-effect-consumer",
         private: true,
         type: "module",
-        dependencies: { effect: EFFECT, ...Object.fromEntries(packages.map((n) => [`@linq-effect/${n}`, tarballs[n]])) },
+        dependencies: {
+          effect: EFFECT,
+          ...Object.fromEntries(packages.map((n) => [`@linq-effect/${n}`, tarballs[n]]))
+        },
         devDependencies: { "@types/node": typesNode.version }
       },
       null,
@@ -110,9 +129,13 @@ try {
   if (existsSync(join(app, "node_modules", "@effect", "platform"))) fail("@effect/platform got installed")
   const effects = npm(["ls", "effect", "--all", "--parseable"]).trim().split("\n").filter(Boolean)
   if (new Set(effects).size !== 1) fail(`more than one effect installed:\n${effects.join("\n")}`)
-  const installed = JSON.parse(readFileSync(join(app, "node_modules", "effect", "package.json"), "utf8")).version
+  const installed = JSON.parse(
+    readFileSync(join(app, "node_modules", "effect", "package.json"), "utf8")
+  ).version
   if (installed !== EFFECT) fail(`effect ${installed} installed, expected ${EFFECT}`)
-  console.log(`install ok: npm install of the tarballs next to effect@${EFFECT}, default peer resolution, npm ls clean`)
+  console.log(
+    `install ok: npm install of the tarballs next to effect@${EFFECT}, default peer resolution, npm ls clean`
+  )
 
   // ---------------------------------------------------------------- types
   writeFileSync(
@@ -222,8 +245,10 @@ console.log("node " + process.version + ": imports ok; add + remove ok " + done.
   ]
   for (const [what, node] of nodes) {
     const version = run(node, ["--version"], app).trim()
-    if (what === "the floor" && version !== `v${FLOOR_NODE}`) fail(`floor node is ${version}, expected v${FLOOR_NODE}`)
-    if (what !== "the floor" && version !== `v${REPO_NODE}`) fail(`repo node is ${version}, expected v${REPO_NODE}`)
+    if (what === "the floor" && version !== `v${FLOOR_NODE}`)
+      fail(`floor node is ${version}, expected v${FLOOR_NODE}`)
+    if (what !== "the floor" && version !== `v${REPO_NODE}`)
+      fail(`repo node is ${version}, expected v${REPO_NODE}`)
   }
   // With effect alone (no @effect/platform-node): in-process needs nothing else.
   writeFileSync(

@@ -42,7 +42,9 @@ export const floorNode = async (version = FLOOR_NODE) => {
       stdio: ["ignore", "ignore", "inherit"]
     })
     if (!existsSync(join(unpacked, "bin", "node"))) throw new Error(`${pkg} has no bin/node`)
-    const got = execFileSync(join(unpacked, "bin", "node"), ["--version"]).toString().trim()
+    const got = execFileSync(join(unpacked, "bin", "node"), ["--version"])
+      .toString()
+      .trim()
     if (got !== `v${version}`) throw new Error(`${pkg}'s bin/node says ${got}`)
     rmSync(dir, { recursive: true, force: true })
     renameSync(unpacked, dir)

@@ -41,7 +41,9 @@ const apiLayer = (baseUrl: string) =>
   )
 
 export const floor = (baseUrl: string, transport: Transport, options: TransportOptions): BenchClient => {
-  const runtime = ManagedRuntime.make(apiLayer(baseUrl).pipe(Layer.provide(transportLayer(transport, options))))
+  const runtime = ManagedRuntime.make(
+    apiLayer(baseUrl).pipe(Layer.provide(transportLayer(transport, options)))
+  )
   const add = Effect.flatMap(Api, (api) =>
     HttpClientRequest.post(ADD_PATH).pipe(
       HttpClientRequest.bodyJsonUnsafe({ handle: HANDLE }),
