@@ -77,7 +77,10 @@ describe("addParticipants", () => {
       const fiber = yield* Effect.forkChild(
         addParticipants(CHAT_ID, handles, concurrency === undefined ? {} : { concurrency })
       )
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the batch ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the batch ending"
+      )
       const outcomes = yield* Fiber.join(fiber)
       expect(outcomes.every((o) => Result.isSuccess(o.result))).toBe(true)
       const waves = new Map<number, number>()

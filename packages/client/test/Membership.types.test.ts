@@ -56,9 +56,9 @@ describe("membership operation types", () => {
     expectTypeOf<Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<
       InvalidChatId | InvalidOption
     >()
-    expectTypeOf<
-      Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]
-    >().toEqualTypeOf<Result.Result<ParticipantRemoveResponse, RemoveParticipantError>>()
+    expectTypeOf<Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]>().toEqualTypeOf<
+      Result.Result<ParticipantRemoveResponse, RemoveParticipantError>
+    >()
   })
 
   it("syncParticipants: SyncResult, SyncParticipantsError", () => {

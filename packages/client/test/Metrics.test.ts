@@ -12,10 +12,7 @@ import { addParticipant, addParticipants, callDuration, callsTotal, getChat } fr
 import { ALICE, BOB, group, routes } from "./membership.js"
 
 const calls = (operation: string, outcome: string) =>
-  Effect.map(
-    Metric.value(Metric.withAttributes(callsTotal, { operation, outcome })),
-    (s) => s.count
-  )
+  Effect.map(Metric.value(Metric.withAttributes(callsTotal, { operation, outcome })), (s) => s.count)
 const durations = (operation: string) => Metric.value(Metric.withAttributes(callDuration, { operation }))
 
 /** How much each counted value grew while `effect` ran. */
@@ -86,7 +83,10 @@ describe("linq_client_call_duration_ms", () => {
     Effect.gen(function* () {
       const before = yield* durations("getChat")
       const fiber = yield* Effect.forkChild(getChat(CHAT_ID))
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the read ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the read ending"
+      )
       yield* Fiber.join(fiber)
       const after = yield* durations("getChat")
       expect(after.count - before.count).toBe(1)

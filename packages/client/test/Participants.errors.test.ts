@@ -306,7 +306,10 @@ const runToEnd = (op: "add" | "remove") =>
         ? addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
         : removeParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
     const fiber = yield* Effect.forkChild(call)
-    yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the call ending")
+    yield* advanceUntil(
+      Effect.sync(() => fiber.pollUnsafe() !== undefined),
+      "the call ending"
+    )
     return { exit: yield* Fiber.await(fiber), attempts: yield* recorder.count }
   })
 

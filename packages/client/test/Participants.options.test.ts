@@ -51,7 +51,9 @@ describe("per-call options override the layer's", () => {
   it.effect("timeout: a shorter one applies to each attempt", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "2 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "2 seconds" })
+      )
       yield* awaitRequests(recorder, 1)
       yield* TestClock.adjust(1999)
       expect(fiber.pollUnsafe()).toBeUndefined()
@@ -66,7 +68,9 @@ describe("per-call options override the layer's", () => {
   it.effect("timeout: a longer one lets a slow answer through", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "30 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "30 seconds" })
+      )
       yield* awaitRequests(recorder, 1)
       yield* TestClock.adjust("10 seconds")
       expect((yield* Fiber.join(fiber)).status).toBe("accepted")

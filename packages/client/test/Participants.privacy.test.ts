@@ -58,7 +58,10 @@ describe("handles and the key stay out of logs, spans and error messages", () =>
             const recorder = yield* Recorder
             // "server": the rule comes from the answer's text (the default mode would need the chat's state to show it).
             const fiber = yield* Effect.forkChild(op(CHAT_ID, { handle }, { rules: "server" }))
-            yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the call ending")
+            yield* advanceUntil(
+              Effect.sync(() => fiber.pollUnsafe() !== undefined),
+              "the call ending"
+            )
             const exit = yield* Fiber.await(fiber)
             // The handle did go out, in the body.
             expect((yield* recorder.request(0)).body).toStrictEqual({ handle })

@@ -274,7 +274,10 @@ describe("wait", () => {
     const chat = liveChat([ALICE, BOB], { service: "SMS", delay: 3_000 })
     return Effect.gen(function* () {
       const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "1 minute" }))
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the sync ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the sync ending"
+      )
       const result = yield* Fiber.join(fiber)
       expect(result).toMatchObject({ complete: true, confirmed: true })
       const requests = yield* (yield* Recorder).requests
@@ -321,7 +324,10 @@ describe("wait", () => {
     const chat = liveChat([ALICE, BOB], { service: "SMS", delay: 3_600_000 })
     return Effect.gen(function* () {
       const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "5 seconds" }))
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the sync ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the sync ending"
+      )
       const error = yield* Effect.flip(Fiber.join(fiber))
       expect(error).toMatchObject({
         _tag: "MembershipPending",

@@ -31,7 +31,8 @@ const routes = Effect.map(journal, (entries) => entries.map((e) => e.route))
 const count = (route: RouteName) => Effect.map(routes, (rs) => rs.filter((r) => r === route).length)
 /** Real time for the forked sync to do what the clock lets it (in-process requests are async). */
 const settle = Effect.gen(function* () {
-  for (let i = 0; i < 5; i++) yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3)))
+  for (let i = 0; i < 5; i++)
+    yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3)))
 })
 
 /** Waits on real time, a millisecond at a time, until `check` holds; dies after ~2 s. */
@@ -144,7 +145,10 @@ describe("the wait is a deadline", () => {
           yield* settle
           expect(fiber.pollUnsafe() === undefined).toBe(true)
           yield* TestClock.adjust(1)
-          yield* eventually(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the sync ending at the deadline")
+          yield* eventually(
+            Effect.sync(() => fiber.pollUnsafe() !== undefined),
+            "the sync ending at the deadline"
+          )
           const error = yield* pendingOf(fiber)
           expect(error).toMatchObject({
             _tag: "MembershipPending",
@@ -196,7 +200,10 @@ describe("the wait is a deadline", () => {
         yield* settle
         expect(fiber.pollUnsafe() === undefined).toBe(true)
         yield* TestClock.setTime(10_000)
-        yield* eventually(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the sync ending at the deadline")
+        yield* eventually(
+          Effect.sync(() => fiber.pollUnsafe() !== undefined),
+          "the sync ending at the deadline"
+        )
         expect((yield* pendingOf(fiber)).readError?._tag).toBe("RequestTimeout")
         expect(yield* count("getChat")).toBe(5)
       }).pipe(Effect.provide(inProcess({ queueDelay: "1 hour" }, { maxRetries: 2 })))
@@ -234,7 +241,9 @@ describe("a read that fails while waiting is retried on the schedule", () => {
       it.effect(`${what}, queue delay ${queueDelay}: the removals go out, confirmed`, () =>
         Effect.gen(function* () {
           const fake = yield* FakeLinq
-          const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait: "30 seconds" }))
+          const fiber = yield* Effect.forkChild(
+            syncParticipants(C.iMessageGroup, swap, { wait: "30 seconds" })
+          )
           yield* awaitCount("add", 2)
           yield* fake.inject(fault, { route: "getChat", times })
           yield* runToEnd(fiber, 250)

@@ -424,7 +424,10 @@ describe("words that merely look like a rule", () => {
           ? addParticipant(CHAT_ID, { handle }, options)
           : removeParticipant(CHAT_ID, { handle }, options)
       const fiber = yield* Effect.forkChild(Effect.result(call))
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the change ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the change ending"
+      )
       const result = yield* Fiber.join(fiber)
       const sent = routesSent(yield* (yield* Recorder).requests)
       return { error: result._tag === "Failure" ? result.failure : undefined, sent }
@@ -565,7 +568,9 @@ describe("words that merely look like a rule", () => {
     it.effect.each([3, 17])("the retry after a guess not borne out obeys Retry-After: %i s", (seconds) =>
       Effect.gen(function* () {
         const recorder = yield* Recorder
-        const fiber = yield* Effect.forkChild(Effect.result(addParticipant(CHAT_ID, { handle: DAVE }, RETRYING)))
+        const fiber = yield* Effect.forkChild(
+          Effect.result(addParticipant(CHAT_ID, { handle: DAVE }, RETRYING))
+        )
         yield* awaitRequests(recorder, 2)
         // Not at the policy's 0.5 s: at the server's word.
         yield* TestClock.adjust(seconds * 1000 - 1)
@@ -677,7 +682,10 @@ describe("diagnose mode: the diagnosis is bounded", () => {
       const fiber = yield* Effect.forkChild(
         Effect.flip(removeParticipant(CHAT_ID, { handle: ALICE }, { maxRetries: 2, timeout: "1 hour" }))
       )
-      yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the removal ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the removal ending"
+      )
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "InvalidRequest", status: 400, message: "Bad request" })
       expect(routesSent(yield* (yield* Recorder).requests)).toEqual(["remove", "chat"])
