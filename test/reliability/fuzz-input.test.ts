@@ -10,7 +10,7 @@
 import { HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ChatId, isHandle } from "@linq-effect/core"
+import { ChatId, Handle, isHandle } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import type { FakeLinqService } from "@linq-effect/testing"
 import { FakeLinq, InProcessClient } from "@linq-effect/testing"
@@ -228,6 +228,23 @@ describe("fuzzed input", () => {
     it.live(
       `${op}: fuzzed chat ids and handles, over loopback HTTP with undici (${LOOPBACK_RUNS} runs)`,
       () => Effect.flatMap(overLoopback, (h) => property(h, inputs, LOOPBACK_RUNS, op))
+    )
+  }
+
+  // The valid side, from core's own Schemas (their generators: UUID chat ids, E.164 numbers and
+  // email addresses): every such input is accepted and sent as given.
+  for (const op of OPERATIONS) {
+    it.effect.prop(
+      `${op}: every chat id and handle core's Schemas generate is sent, once, as given`,
+      { chatId: ChatId, handle: Handle },
+      ({ chatId, handle }) =>
+        Effect.gen(function* () {
+          expect(isChatId(chatId) && isHandle(handle)).toBe(true)
+          const h = yield* inProcess
+          yield* captured(h.capture)(check(h, op, chatId, handle))
+          expect((yield* h.fake.journal).map((entry) => entry.route)).toEqual([op])
+        }),
+      { arbitrary: { runs: 200 } }
     )
   }
 
