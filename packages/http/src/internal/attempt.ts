@@ -2,9 +2,7 @@
  * One attempt of a call: send the request (with the current span's trace
  * context), read the body under the cap, and decode a 2xx body or turn the
  * answer (or a transport fault) into an attempt failure for the retry
- * schedule. Timeout, rate limit and retries are `execute.ts`'s. Each attempt
- * runs in a scope of its own, closed when it ends: its response is the
- * platform's scoped kind (see `client.ts`).
+ * schedule. Timeout, rate limit and retries are `execute.ts`'s.
  *
  * @internal
  */
@@ -77,9 +75,7 @@ export const sendOnce = <A, V>(
           })
         })
       }),
-      Effect.catchTag("HttpClientError", (error) => fail(connectionFailure(method, url, error, pipeline.scrub))),
-      // The response lives as long as the attempt: the scope `HttpClient.withScope` needs.
-      Effect.scoped
+      Effect.catchTag("HttpClientError", (error) => fail(connectionFailure(method, url, error, pipeline.scrub)))
     )
   )
 }

@@ -12,8 +12,7 @@
  * @internal
  */
 import { Effect } from "effect"
-import type { HttpClientResponse } from "effect/http"
-import { HttpClientError } from "effect/http"
+import { HttpClientError, HttpClientResponse } from "effect/http"
 import type { NodeStream, WebStream } from "./source.js"
 import { bodyOf, isWebStream } from "./source.js"
 
@@ -147,7 +146,9 @@ export const readBody = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number
 ): Effect.Effect<Body, HttpClientError.HttpClientError> => {
-  const body = bodyOf(response)
+  // A fetch response is handed over (`toWeb` also takes it off the platform's abort-at-GC registry).
+  const web = HttpClientResponse.toWeb(response)
+  const body = web._tag === "Some" ? web.value.body : bodyOf(response)
   if (body === undefined) return readOther(response, maxBytes)
   if (body === null) return Effect.succeed({ _tag: "Read", text: "" })
   const read = isWebStream(body) ? readWeb(body, maxBytes) : readNode(body, maxBytes)

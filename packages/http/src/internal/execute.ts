@@ -9,9 +9,8 @@
  */
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
-import type { Scope } from "effect"
 import { Cause, Duration, Effect, Option, Result } from "effect"
-import type { Headers, HttpClient, HttpClientError } from "effect/http"
+import type { Headers, HttpClient } from "effect/http"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { schedule } from "../RetryPolicy.js"
@@ -27,11 +26,8 @@ import { timeoutFail } from "./timeout.js"
 /** What `execute` needs from the service being built. */
 export interface Pipeline {
   readonly settings: Settings
-  /**
-   * The platform client with its own span off (this module makes one span per call), its
-   * responses scoped (`HttpClient.withScope`: each attempt runs in a scope of its own).
-   */
-  readonly client: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope>
+  /** The platform client with its own span off (this module makes one span per call). */
+  readonly client: HttpClient.HttpClient
   readonly headers: Headers.Headers
   readonly limiter: Limiter | undefined
   readonly scrub: (text: string) => string

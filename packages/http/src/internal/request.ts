@@ -9,7 +9,7 @@ import { Context, Effect, pipe, Redacted, Result, Tracer } from "effect"
 import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
 import { headersProblem } from "./options.js"
 
-export const USER_AGENT = "linq-effect/0.2.0"
+export const USER_AGENT = "linq-effect/1.0.0"
 
 /**
  * Percent-encodes one path segment; lone surrogates (which `encodeURIComponent` throws on) become U+FFFD.

@@ -12,11 +12,15 @@
  *
  * Effect 3's platform kept a global registry of unread responses, which
  * `release()` here told that a body was being read (else the request was
- * aborted at GC). Effect 4's registry is private to its module; the client
- * uses `HttpClient.withScope` instead (`client.ts`), whose responses are never
- * registered nor wrapped, and whose request is aborted when the attempt's
- * scope closes. The `original` walk stays for a wrapped response (a client
- * without `withScope`).
+ * aborted when the response was collected). Effect 4's registry is private to
+ * its module, so that is gone: a fetch response is handed over through
+ * `HttpClientResponse.toWeb` (which unregisters it; see `body.ts`), and an
+ * undici or node:http one stays registered, its (finished) request aborted at
+ * GC, a no-op for the connection. `HttpClient.withScope` with a scope per
+ * attempt avoids the registry, but aborts every request as the scope closes:
+ * measured on this 2-core machine (4000 calls at concurrency 32, loopback
+ * server), 360-460 µs of CPU per call against 260-320 µs over undici, 750 µs
+ * against 550-600 µs over node:http, about the same over fetch.
  *
  * @internal
  */
