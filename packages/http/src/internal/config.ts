@@ -37,7 +37,7 @@ export type ConfigOptions = {
 export const configError = (subject: string, message: string, cause?: unknown): Config.ConfigError =>
   new Config.ConfigError(
     new ConfigProvider.SourceError({
-      message: message.startsWith(subject) ? message : `${subject}: ${message}`,
+      message: `${subject}: ${message}`,
       ...(cause === undefined ? {} : { cause })
     })
   )
