@@ -57,9 +57,15 @@ const describeSchemaError = (error: Schema.SchemaError): string =>
     .join("; ")
 
 /** A 2xx body decoded, or why it is not the documented shape. A 204 without a body is `{}`. */
-export const decodeSuccess = <A>(decode: Decode<A>, status: number, body: string): Result.Result<A, string> => {
+export const decodeSuccess = <A>(
+  decode: Decode<A>,
+  status: number,
+  body: string
+): Result.Result<A, string> => {
   if (body.length === 0) {
-    return status === 204 ? Result.mapError(decode({}), describeSchemaError) : Result.fail("the body is empty")
+    return status === 204
+      ? Result.mapError(decode({}), describeSchemaError)
+      : Result.fail("the body is empty")
   }
   let json: unknown
   try {

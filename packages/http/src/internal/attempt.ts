@@ -75,7 +75,9 @@ export const sendOnce = <A, V>(
           })
         })
       }),
-      Effect.catchTag("HttpClientError", (error) => fail(connectionFailure(method, url, error, pipeline.scrub)))
+      Effect.catchTag("HttpClientError", (error) =>
+        fail(connectionFailure(method, url, error, pipeline.scrub))
+      )
     )
   )
 }

@@ -86,7 +86,9 @@ const valueOf = <K extends keyof ConfigOptions>(
     config = Config.unwrap<Record<string, unknown>>(wrapped)
   }
   if (config === undefined) return Effect.succeed(value as RawOptions[K])
-  return Effect.mapError(config as Config.Config<RawOptions[K]>, (error) => configError(name, error.message, error))
+  return Effect.mapError(config as Config.Config<RawOptions[K]>, (error) =>
+    configError(name, error.message, error)
+  )
 }
 
 /** Reads everything and checks it, as `resolve` does for `layer`. */

@@ -46,11 +46,14 @@ export const timeoutFail = <A, E, R, E1>(
         }, millis)
         child.addObserver((exit) => {
           clearTimeout(timer)
-          if (Exit.isFailure(exit)) return resume(timedOut ? Effect.fail(onTimeout()) : Effect.failCause(exit.cause))
+          if (Exit.isFailure(exit))
+            return resume(timedOut ? Effect.fail(onTimeout()) : Effect.failCause(exit.cause))
           const attempt = exit.value
           if (Exit.isSuccess(attempt)) return resume(Effect.succeed(attempt.value))
           resume(
-            timedOut && Exit.hasInterrupts(attempt) ? Effect.fail(onTimeout()) : Effect.failCause(attempt.cause)
+            timedOut && Exit.hasInterrupts(attempt)
+              ? Effect.fail(onTimeout())
+              : Effect.failCause(attempt.cause)
           )
         })
         return Effect.suspend(() => {
