@@ -211,7 +211,8 @@ export declare namespace LinqHttpClient {
     /**
      * Sends one API call with timeout, retries and error mapping, and decodes
      * the 2xx body. Each attempt carries the current span's trace context
-     * (`traceparent`, `b3`) unless `HttpClient.withTracerPropagation(false)`,
+     * (`traceparent`, `b3`) unless propagation is off
+     * (`Effect.provideService(HttpClient.TracerPropagationEnabled, false)`),
      * and is counted in {@link ATTEMPTS_METRIC_NAME}
      * (`linq_http_attempts_total{method, route}`).
      */
