@@ -146,10 +146,11 @@ export const readBody = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number
 ): Effect.Effect<Body, HttpClientError.HttpClientError> => {
-  // A fetch response is handed over (`toWeb` also takes it off the platform's abort-at-GC registry).
-  const web = HttpClientResponse.toWeb(response)
-  const body = web._tag === "Some" ? web.value.body : bodyOf(response)
+  const body = bodyOf(response)
   if (body === undefined) return readOther(response, maxBytes)
+  // A fetch response (a web body) is handed over with `toWeb`, which also takes it off the
+  // platform's abort-at-GC registry (see `source.ts`).
+  if (body === null || isWebStream(body)) HttpClientResponse.toWeb(response)
   if (body === null) return Effect.succeed({ _tag: "Read", text: "" })
   const read = isWebStream(body) ? readWeb(body, maxBytes) : readNode(body, maxBytes)
   return Effect.mapBoth(read, {
