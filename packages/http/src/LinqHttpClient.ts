@@ -114,31 +114,31 @@ export interface LinqHttpClientOptions {
    */
   readonly apiKey: string | Redacted.Redacted
   /** Defaults to {@link DEFAULT_BASE_URL}. A trailing slash is ignored. */
-  readonly baseUrl?: string | URL
+  readonly baseUrl?: string | URL | undefined
   /**
    * How long one attempt may take, body included. Defaults to 60 seconds.
    * Must be longer than zero; `Duration.infinity`, or anything longer than a
    * timer can hold (2^31-1 ms, about 24.8 days), means no timeout.
    */
-  readonly timeout?: Duration.Input
+  readonly timeout?: Duration.Input | undefined
   /** Retries after the first attempt (so `maxRetries + 1` attempts at most): a whole number >= 0. Defaults to 2; 0 disables. */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /** Extra headers sent with every request (they cannot replace `Authorization`). */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /** The largest response body read, in bytes (a whole number >= 1). Defaults to 4 MiB. */
-  readonly maxResponseBytes?: number
+  readonly maxResponseBytes?: number | undefined
   /**
    * Allow a plain `http://` base URL to a host other than loopback. Off by
    * default, so that the bearer token never travels in clear by accident.
    */
-  readonly allowInsecureHttp?: boolean
+  readonly allowInsecureHttp?: boolean | undefined
   /**
    * At most `limit` requests in any window of length `interval` through this
    * layer (every call and every retry shares one limiter; see
    * {@link RateLimitOptions}); calls beyond it wait their turn. Off by
    * default. A 429 and its `Retry-After` are still obeyed on top.
    */
-  readonly rateLimit?: RateLimitOptions
+  readonly rateLimit?: RateLimitOptions | undefined
 }
 
 /**
@@ -169,17 +169,17 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
    * is a defect (the call dies, sending nothing).
    */
   readonly path: string
-  readonly params?: Readonly<Record<string, string>>
+  readonly params?: Readonly<Record<string, string>> | undefined
   /** Sent as JSON when present (DELETE included). */
   readonly body?: unknown
   /** The documented 2xx body. */
   readonly response: S.Codec<A, I>
   /** Recognises an error answer as a more precise error (a group-chat rule violation); never retried. */
-  readonly recognize?: (answer: ApiAnswer) => Option.Option<V>
+  readonly recognize?: ((answer: ApiAnswer) => Option.Option<V>) | undefined
   /** Overrides the client's per-attempt timeout for this call (same rules as the option). */
-  readonly timeout?: Duration.Input
+  readonly timeout?: Duration.Input | undefined
   /** Overrides the client's `maxRetries` for this call (a whole number >= 0). */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /**
    * Headers of this call only (a request id, an idempotency key), over the
    * client's. `Authorization`, in any spelling, is ignored: it is always the
@@ -187,7 +187,7 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
    * break, a control character, DEL, a character above U+00FF), is a defect
    * (the call dies, sending nothing).
    */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
