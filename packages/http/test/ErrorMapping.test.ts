@@ -82,11 +82,15 @@ describe("ErrorMapping.excerpt", () => {
     expect(cut).toBe(`${"x".repeat(200)}…`)
   })
 
-  it.prop("is never longer than 201 characters", { body: Schema.String.check(Schema.isMaxLength(5000)) }, ({ body }) => {
-    const cut = ErrorMapping.excerpt(body)
-    expect(cut.length).toBeLessThanOrEqual(201)
-    if (body.length <= 200 && !/\s/.test(body)) expect(cut).toBe(body)
-  })
+  it.prop(
+    "is never longer than 201 characters",
+    { body: Schema.String.check(Schema.isMaxLength(5000)) },
+    ({ body }) => {
+      const cut = ErrorMapping.excerpt(body)
+      expect(cut.length).toBeLessThanOrEqual(201)
+      if (body.length <= 200 && !/\s/.test(body)) expect(cut).toBe(body)
+    }
+  )
 })
 
 describe("ErrorMapping.toApiError", () => {

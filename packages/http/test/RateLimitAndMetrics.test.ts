@@ -135,7 +135,8 @@ describe("rateLimit", () => {
       Effect.gen(function* () {
         const client = yield* LinqHttpClient
         const recorder = yield* Recorder
-        const call = (i: number) => Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) } })))
+        const call = (i: number) =>
+          Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) } })))
         const first = yield* call(0)
         const second = yield* call(1)
         yield* awaitRequests(recorder, 2)

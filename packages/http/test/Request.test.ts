@@ -189,23 +189,22 @@ describe("LinqHttpClient request shape", () => {
           (chatId) =>
             Effect.runPromise(
               Effect.gen(function* () {
-          const client = yield* LinqHttpClient
-          const recorder = yield* Recorder
-          yield* client.execute(addCall({ params: { chatId } }))
-          const url = (yield* recorder.request(0)).url
-          const segments = url.pathname.split("/")
-          expect(segments).toHaveLength(7)
-          expect(segments[6]).toBe("participants")
-          expect(url.search).toBe("")
-          expect(url.hash).toBe("")
-          // Lone surrogates cannot be encoded; they are sent as U+FFFD.
-          expect(decodeURIComponent(segments[5]!)).toBe(chatId.replace(/[\uD800-\uDFFF]/gu, "\uFFFD"))
+                const client = yield* LinqHttpClient
+                const recorder = yield* Recorder
+                yield* client.execute(addCall({ params: { chatId } }))
+                const url = (yield* recorder.request(0)).url
+                const segments = url.pathname.split("/")
+                expect(segments).toHaveLength(7)
+                expect(segments[6]).toBe("participants")
+                expect(url.search).toBe("")
+                expect(url.hash).toBe("")
+                // Lone surrogates cannot be encoded; they are sent as U+FFFD.
+                expect(decodeURIComponent(segments[5]!)).toBe(chatId.replace(/[\uD800-\uDFFF]/gu, "\uFFFD"))
               }).pipe(Effect.provide(linqLayer([Answer.accepted()])))
             )
         ),
         { numRuns: 200 }
-      )
-    )
+      ))
 
     it.effect.each([".", "..", ""])("the value %j is refused and nothing is sent", (chatId) =>
       Effect.gen(function* () {

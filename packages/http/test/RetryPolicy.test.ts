@@ -36,9 +36,13 @@ describe("RetryPolicy.retryAfter", () => {
     expect(ms({ "retry-after-ms": "abc" })).toStrictEqual(Option.none())
   })
 
-  it.prop("whole seconds are read as seconds", { seconds: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })) }, ({ seconds }) => {
-    expect(ms({ "retry-after": String(seconds) })).toStrictEqual(Option.some(seconds * 1000))
-  })
+  it.prop(
+    "whole seconds are read as seconds",
+    { seconds: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })) },
+    ({ seconds }) => {
+      expect(ms({ "retry-after": String(seconds) })).toStrictEqual(Option.some(seconds * 1000))
+    }
+  )
 
   it.prop(
     "a value that is neither a number nor starts like a date is None",

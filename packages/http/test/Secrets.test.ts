@@ -48,7 +48,10 @@ describe("no secrets or personal data leak", () => {
         const client = yield* LinqHttpClient
         const recorder = yield* Recorder
         const fiber = yield* Effect.forkChild(client.execute(addCall()))
-        yield* advanceUntil(Effect.sync(() => fiber.pollUnsafe() !== undefined), "the call ending")
+        yield* advanceUntil(
+          Effect.sync(() => fiber.pollUnsafe() !== undefined),
+          "the call ending"
+        )
         expect(yield* recorder.count).toBe(2)
         const exit = yield* Fiber.await(fiber)
         expect(Exit.isFailure(exit)).toBe(true)

@@ -71,7 +71,9 @@ describe("timeoutFail on the live clock", () => {
 describe("timeoutFail on the TestClock", () => {
   it.effect("times out in virtual time", () =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.forkChild(Effect.exit(timeoutFail(Effect.never, Duration.seconds(30), timedOut)))
+      const fiber = yield* Effect.forkChild(
+        Effect.exit(timeoutFail(Effect.never, Duration.seconds(30), timedOut))
+      )
       yield* TestClock.adjust("29 seconds")
       expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 second")

@@ -7,7 +7,19 @@
 import type { AddRuleViolation } from "@linq-effect/core"
 import { ParticipantAddResponse } from "@linq-effect/core"
 import type { Exit, Schema } from "effect"
-import { Cause, Clock, Context, Duration, Effect, Fiber, Inspectable, Layer, Logger, References, Tracer } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Fiber,
+  Inspectable,
+  Layer,
+  Logger,
+  References,
+  Tracer
+} from "effect"
 import type { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import type { LinqHttpClientOptions, LinqRequest } from "../src/index.js"
