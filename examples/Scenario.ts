@@ -23,7 +23,7 @@ export interface Scenario {
   readonly batch: ReadonlyArray<string>
 }
 
-export class ScenarioTag extends Context.Tag("examples/Scenario")<ScenarioTag, Scenario>() {}
+export class ScenarioTag extends Context.Service<ScenarioTag, Scenario>()("examples/Scenario") {}
 
 const H = FakeLinq.handles
 const C = FakeLinq.chats
@@ -44,7 +44,7 @@ export const layerFromEnv = Layer.effect(
   ScenarioTag,
   Effect.gen(function* () {
     const pick = (name: string, fallback: string) =>
-      Config.option(Config.string(`LINQ_EXAMPLE_${name}`)).pipe(Effect.map(Option.getOrElse(() => fallback)))
+      Config.option(Config.String(`LINQ_EXAMPLE_${name}`)).pipe(Effect.map(Option.getOrElse(() => fallback)))
     return {
       group: yield* pick("GROUP", fakeScenario.group),
       smallGroup: yield* pick("SMALL_GROUP", fakeScenario.smallGroup),

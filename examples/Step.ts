@@ -8,7 +8,7 @@
  *
  * A new example step is `step({ op, chatId, handle }, effect, describe)`.
  */
-import { Console, Effect, Either } from "effect"
+import { Console, Effect, Result } from "effect"
 
 /** What a step is about; both fields are optional (a capability check has no chat). */
 export interface Subject {
@@ -72,14 +72,14 @@ export const printStep = (subject: Subject, outcome: string) =>
 /** The line of a finished step: the success described by `describe`, or the error. */
 export const printOutcome = <A, E extends { readonly _tag: string; readonly message: string }>(
   subject: Subject,
-  outcome: Either.Either<A, E>,
+  outcome: Result.Result<A, E>,
   describe: (a: A) => string
-) => printStep(subject, Either.match(outcome, { onLeft: describeError, onRight: describe }))
+) => printStep(subject, Result.match(outcome, { onFailure: describeError, onSuccess: describe }))
 
 /** Runs one step and prints its line; the outcome is returned, the error never fails the example. */
 export const step = <A, E extends { readonly _tag: string; readonly message: string }, R>(
   subject: Subject,
   effect: Effect.Effect<A, E, R>,
   describe: (a: A) => string
-): Effect.Effect<Either.Either<A, E>, never, R> =>
-  Effect.either(effect).pipe(Effect.tap((outcome) => printOutcome(subject, outcome, describe)))
+): Effect.Effect<Result.Result<A, E>, never, R> =>
+  Effect.result(effect).pipe(Effect.tap((outcome) => printOutcome(subject, outcome, describe)))

@@ -3,7 +3,7 @@
  * 127.0.0.1 over a real HTTP client (undici). With LINQ_API_V3_API_KEY set,
  * the same examples run against the real Linq API (or LINQ_API_V3_BASE_URL).
  */
-import type { HttpClient } from "@effect/platform"
+import type { HttpClient } from "effect/http"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq } from "@linq-effect/testing"
@@ -30,12 +30,12 @@ const examples: ReadonlyArray<
 ]
 
 const runAll = Effect.forEach(examples, ([title, program], i) =>
-  Console.log(`\n${i + 1}. ${title}`).pipe(Effect.zipRight(program))
+  Console.log(`\n${i + 1}. ${title}`).pipe(Effect.andThen(program))
 )
 
 /** Against the real API: LinqHttpClient.layerConfig reads the key and base URL. */
 const real = Effect.gen(function* () {
-  const baseUrl = yield* Config.string("LINQ_API_V3_BASE_URL").pipe(
+  const baseUrl = yield* Config.String("LINQ_API_V3_BASE_URL").pipe(
     Config.withDefault("https://api.linqapp.com/api/partner")
   )
   yield* Console.log(
@@ -79,7 +79,7 @@ const embedded = Effect.scoped(
   })
 )
 
-const main = Effect.flatMap(Config.option(Config.redacted("LINQ_API_V3_API_KEY")), (key) =>
+const main = Effect.flatMap(Config.option(Config.Redacted("LINQ_API_V3_API_KEY")), (key) =>
   Option.isSome(key) ? real : embedded
 )
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq } from "@linq-effect/testing"
-import { Effect, Either, Layer } from "effect"
+import { Effect, Result, Layer } from "effect"
 import { batch, batchHandles, queueing, ruleModes, saysNothing, sync, syncDesired } from "./membership.js"
 
 const against = (options: typeof queueing | typeof saysNothing) =>
@@ -26,7 +26,9 @@ describe("membership example", () => {
         const { outcomes, routes } = yield* batch(fake, C.rcsGroup, batchHandles)
         expect(outcomes.map((o) => o.handle)).toEqual(batchHandles)
         expect(
-          outcomes.map((o) => Either.match(o.result, { onLeft: (e) => e._tag, onRight: () => "accepted" }))
+          outcomes.map((o) =>
+            Result.match(o.result, { onFailure: (e) => e._tag, onSuccess: () => "accepted" })
+          )
         ).toEqual([
           "accepted",
           "InvalidHandle",
@@ -49,15 +51,15 @@ describe("membership example", () => {
       Effect.gen(function* () {
         const fake = yield* FakeLinq
         const { dryRun, applied, rerun } = yield* sync(fake, C.iMessageGroup, syncDesired)
-        const preview = Either.getOrThrow(dryRun.result)
+        const preview = Result.getOrThrow(dryRun.result)
         expect(preview.plan.add).toEqual([H.newcomer, H.iMessageCapable])
         expect(preview.plan.remove).toEqual([H.carol, H.dave])
         expect(dryRun.routes.filter((r) => r === "add" || r === "remove")).toEqual([])
 
-        expect(Either.getOrThrow(applied.result)).toMatchObject({ complete: true, confirmed: true })
+        expect(Result.getOrThrow(applied.result)).toMatchObject({ complete: true, confirmed: true })
         expect([...(yield* fake.participants(C.iMessageGroup))].sort()).toEqual([...syncDesired].sort())
 
-        const again = Either.getOrThrow(rerun.result)
+        const again = Result.getOrThrow(rerun.result)
         expect(again.plan.add).toEqual([])
         expect(again.plan.remove).toEqual([])
         expect(rerun.routes).toEqual(["getChat"])

@@ -20,7 +20,7 @@ import {
 import { type Chat, GroupChatRules } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, type FakeLinqService } from "@linq-effect/testing"
-import { Console, Duration, Effect, Either } from "effect"
+import { Console, Duration, Effect, Result } from "effect"
 import {
   describeError,
   describeQueued,
@@ -95,7 +95,7 @@ export const syncDesired: ReadonlyArray<string> = [H.alice, H.bob, H.newcomer, H
 
 /** One sync run: its result and the requests it sent. */
 export interface SyncRun {
-  readonly result: Either.Either<SyncResult, { readonly _tag: string; readonly message: string }>
+  readonly result: Result.Result<SyncResult, { readonly _tag: string; readonly message: string }>
   readonly routes: ReadonlyArray<string>
 }
 
@@ -109,7 +109,7 @@ export const sync = (fake: FakeLinqService, chatId: string, desired: ReadonlyArr
     ) =>
       Effect.gen(function* () {
         yield* fake.clearJournal
-        const result = yield* Effect.either(syncParticipants(chatId, desired, options))
+        const result = yield* Effect.result(syncParticipants(chatId, desired, options))
         const routes = yield* requestsSent(fake)
         yield* printOutcome(
           { op: "sync", chatId, about },
@@ -146,16 +146,16 @@ export const ruleModes = (fake: FakeLinqService, chatId: string, handle: string)
   Effect.forEach(["server", "diagnose", "preflight"] as const, (rules) =>
     Effect.gen(function* () {
       yield* fake.clearJournal
-      const result = yield* Effect.either(removeParticipant(chatId, { handle }, { rules }))
+      const result = yield* Effect.result(removeParticipant(chatId, { handle }, { rules }))
       const routes = yield* requestsSent(fake)
-      const outcome = Either.match(result, { onLeft: describeError, onRight: describeQueued })
+      const outcome = Result.match(result, { onFailure: describeError, onSuccess: describeQueued })
       yield* printStep(
         { op: "remove", handle, chatId, about: `rules: "${rules}"` },
         `${outcome}; ${requestsLine(routes)}`
       )
       return {
         rules,
-        tag: Either.match(result, { onLeft: (e) => e._tag, onRight: () => "accepted" }),
+        tag: Result.match(result, { onFailure: (e) => e._tag, onSuccess: () => "accepted" }),
         routes
       }
     })
@@ -184,7 +184,7 @@ export const program = Effect.scoped(
     const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, queueing)
     const strict = yield* FakeLinq.serve(FakeLinq.defaultSeed, saysNothing)
     yield* Console.log(
-      `  (against two FakeLinqs of its own: one queues changes for ${Duration.format(QUEUE_DELAY)}, one answers a rule violation "Bad request")`
+      `  (against two FakeLinqs of its own: one queues changes for ${Duration.format(Duration.fromInputUnsafe(QUEUE_DELAY))}, one answers a rule violation "Bad request")`
     )
     yield* against(fake, showChat(C.iMessageGroup))
     yield* against(fake, batch(fake, C.rcsGroup, batchHandles))

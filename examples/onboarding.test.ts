@@ -5,7 +5,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
-import { Effect, Layer, TestClock } from "effect"
+import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
 import { onboard } from "./onboarding.js"
 
 const TestLinq = LinqHttpClient.layer({ apiKey: "test-key", maxRetries: 0 }).pipe(

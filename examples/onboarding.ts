@@ -49,13 +49,13 @@ export const onboard = (chatId: string, handles: ReadonlyArray<string>) =>
   )
 
 /** The type says what can still go wrong after onboarding sorted its cases. */
-export type OnboardError = Effect.Effect.Error<ReturnType<typeof onboard>>
-export type OnboardRequirements = Effect.Effect.Context<ReturnType<typeof onboard>> & LinqHttpClient
+export type OnboardError = Effect.Error<ReturnType<typeof onboard>>
+export type OnboardRequirements = Effect.Services<ReturnType<typeof onboard>> & LinqHttpClient
 
 export const program = Effect.gen(function* () {
   const s = yield* ScenarioTag
   const handles = [s.newcomer, s.member, s.rcsOnly, "not a phone"]
-  const report = yield* Effect.either(onboard(s.group, handles))
+  const report = yield* Effect.result(onboard(s.group, handles))
   const list = (hs: ReadonlyArray<string>) => (hs.length === 0 ? "none" : hs.map(maskHandle).join(", "))
   yield* printOutcome({ op: `onboard ${handles.length} handles`, chatId: s.group }, report, (r) =>
     [

@@ -16,7 +16,7 @@
  * talks to FakeLinq on 127.0.0.1.
  */
 import { pathToFileURL } from "node:url"
-import { NodeSdk } from "@effect/opentelemetry"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
@@ -28,7 +28,7 @@ import {
 } from "@opentelemetry/sdk-metrics"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { Console, Effect, Either, Layer } from "effect"
+import { Console, Effect, Result, Layer } from "effect"
 import { type ExportedMetric, exportedMetrics, formatMetric, formatSpans } from "./TelemetryPrint.js"
 
 /** The example's API key: the test checks it appears in no span, metric or printed line. */
@@ -74,11 +74,11 @@ const calls = Effect.gen(function* () {
     operation: Effect.Effect<A, E, R>
   ) =>
     operation.pipe(
-      Effect.withSpan(title, { captureStackTrace: false }),
-      Effect.either,
+      Effect.withSpan(title, {}, { captureStackTrace: false }),
+      Effect.result,
       Effect.map(
         (outcome) =>
-          `    ${title}: ${Either.match(outcome, { onLeft: (e) => `failed with ${e._tag}`, onRight: () => "accepted" })}`
+          `    ${title}: ${Result.match(outcome, { onFailure: (e) => `failed with ${e._tag}`, onSuccess: () => "accepted" })}`
       )
     )
   const added = yield* call("add a newcomer", addParticipant(iMessageGroup, { handle: newcomer }))

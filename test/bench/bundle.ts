@@ -1,11 +1,11 @@
 /**
  * The bundle report: bundle/sdk-app.ts (this SDK) and bundle/baseline-app.ts
- * (the same job by hand on effect + @effect/platform) bundled and minified by
+ * (the same job by hand on effect 4.1 and its `effect/http`) bundled and minified by
  * esbuild, gzipped at level 9; the difference is what the SDK adds.
  *
  * It also says what the difference is made of: every module in the SDK's
  * bundle beyond the baseline's, with the workspace source file and the
- * `effect` / `@effect/platform` namespace that pulls it in.
+ * `effect` namespace (`effect/Stream`, `effect/http/HttpClient`, ...) that pulls it in.
  */
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -39,7 +39,7 @@ export interface BundleReport {
   readonly additions: ReadonlyArray<BundleAddition>
   /**
    * The additions grouped by what pulls them in: the SDK's own code, or the
-   * `effect` / `@effect/platform` namespace an SDK file imports (with those files).
+   * `effect` namespace an SDK file imports (with those files).
    */
   readonly causes: ReadonlyArray<{
     readonly cause: string
@@ -64,18 +64,27 @@ const getOrInit = <K, V>(map: Map<K, V>, key: K, make: () => V): V => {
 
 const isWorkspaceSource = (path: string): boolean => path.startsWith("packages/")
 
-/** `effect/dist/esm/Stream.js` → `effect/Stream`; undefined for internal modules and barrels. */
+/**
+ * `effect/dist/Stream.js` → `effect/Stream`, `effect/dist/http/HttpClient.js` →
+ * `effect/http/HttpClient` (effect 4.1 ships one ESM build straight under
+ * dist/, no esm/ dir); undefined for internal modules and barrels.
+ */
 const publicModule = (path: string): string | undefined => {
-  const match = /^((?:@effect\/)?[\w-]+)\/dist\/esm\/([A-Z]\w*)\.js$/.exec(path)
-  return match ? `${match[1]}/${match[2]}` : undefined
+  const match = /^((?:@effect\/)?[\w-]+)\/dist\/((?:[a-z][\w-]*\/)?)([A-Z]\w*)\.js$/.exec(path)
+  return match ? `${match[1]}/${match[2]}${match[3]}` : undefined
 }
-const isBarrel = (path: string): boolean => /\/dist\/esm\/index\.js$/.test(path)
+const isBarrel = (path: string): boolean => /\/dist\/(?:[a-z][\w-]*\/)?index\.js$/.test(path)
 
-/** Which `effect` / `@effect/platform` namespaces a source file imports as values (`import { Stream } from "effect"`). */
+/**
+ * Which `effect` namespaces a source file imports as values: `import { Stream } from "effect"`
+ * is `effect/Stream`, `import { HttpClient } from "effect/http"` is `effect/http/HttpClient`.
+ */
 const importedNamespaces = (file: string): Set<string> => {
   const namespaces = new Set<string>()
   const text = readFileSync(`${workspaceRoot}${file}`, "utf8")
-  for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+"((?:@effect\/)?[\w-]+)"/g)) {
+  for (const m of text.matchAll(
+    /import\s+(type\s+)?\{([^}]*)\}\s+from\s+"((?:@effect\/)?[\w-]+(?:\/[a-z][\w-]*)?)"/g
+  )) {
     if (m[1] !== undefined) continue
     for (const raw of (m[2] ?? "").split(",")) {
       const name = raw.trim()
@@ -83,7 +92,9 @@ const importedNamespaces = (file: string): Set<string> => {
       namespaces.add(`${m[3]}/${name.split(/\s+as\s+/)[0]}`)
     }
   }
-  for (const m of text.matchAll(/import\s+\*\s+as\s+\w+\s+from\s+"((?:@effect\/)?[\w-]+\/[A-Z]\w*)"/g)) {
+  for (const m of text.matchAll(
+    /import\s+\*\s+as\s+\w+\s+from\s+"((?:@effect\/)?[\w-]+\/(?:[a-z][\w-]*\/)?[A-Z]\w*)"/g
+  )) {
     if (m[1] !== undefined) namespaces.add(m[1])
   }
   return namespaces
@@ -155,7 +166,7 @@ const bundleOne = async (name: string): Promise<Bundled> => {
 /**
  * The shortest way from a workspace source file to `path`: through direct
  * imports, or through a namespace the file imports from a package's barrel
- * (`import { Stream } from "effect"` reaches effect/dist/esm/Stream.js).
+ * (`import { Stream } from "effect"` reaches effect/dist/Stream.js).
  * Namespaces in `avoid` (those the baseline imports too, like `effect/Effect`)
  * are tried last: a module the baseline lacks is more likely pulled in by a
  * namespace only the SDK uses. A heuristic, good enough to point at the cause.

@@ -15,7 +15,7 @@
  */
 import LinqAPIV3 from "@linqapp/sdk"
 import { Agent, type Dispatcher, interceptors, request } from "undici"
-import { loadLinqEffect } from "./sdk-build.js"
+import { loadFloor, loadLinqEffect } from "./sdk-build.js"
 import { ADD_PATH, API_KEY, CHAT_ID, gzipEverywhere, HANDLE, type Kind } from "./shared.js"
 
 /** One client under test. */
@@ -36,9 +36,9 @@ export const CLIENT_IDS = [
   "undici",
   "fetch",
   "official",
-  "platform-undici",
+  "floor-undici",
   "effect-undici",
-  "platform-fetch",
+  "floor-fetch",
   "effect-fetch"
 ] as const
 export type ClientId = (typeof CLIENT_IDS)[number]
@@ -141,10 +141,10 @@ export const makeClients = async (
         clients.push(linqEffect(baseUrl, id === "effect-fetch" ? "fetch" : "undici", { gzip }))
         break
       }
-      case "platform-fetch":
-      case "platform-undici": {
-        const { platformBaseline } = await loadLinqEffect()
-        clients.push(platformBaseline(baseUrl, id === "platform-fetch" ? "fetch" : "undici", { gzip }))
+      case "floor-fetch":
+      case "floor-undici": {
+        const { floor } = await loadFloor()
+        clients.push(floor(baseUrl, id === "floor-fetch" ? "fetch" : "undici", { gzip }))
         break
       }
     }
@@ -154,8 +154,8 @@ export const makeClients = async (
 
 /**
  * What `pnpm bench` runs by default: all of them (the floors, the official
- * SDK, this SDK over both transports, and the hand-written @effect/platform
- * floor over both, which the SDK is held to on each transport).
+ * SDK, this SDK over both transports, and the hand-written effect 4.1
+ * `effect/http` floor over both, which the SDK is held to on each transport).
  */
 export const DEFAULT_CLIENT_IDS: ReadonlyArray<ClientId> = CLIENT_IDS
 

@@ -14,7 +14,6 @@ import type { BenchClient } from "./clients.js"
 import { API_KEY, CHAT_ID, HANDLE } from "./shared.js"
 import { type Transport, type TransportOptions, asksForGzip, transportLayer } from "./transport.js"
 
-export { platformBaseline } from "./platform-baseline.js"
 export type { Transport, TransportOptions } from "./transport.js"
 
 /** The SDK's layer over the chosen transport, retries off (as for the official SDK). */

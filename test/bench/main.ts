@@ -107,18 +107,18 @@ const gzipLine = (clients: ReadonlyArray<BenchClient>): string => {
   )
 }
 
-/** Where the SDK's CPU goes on one kind: the floor, the platform, the SDK. */
+/** Where the SDK's CPU goes on one kind: the raw transport, effect/http by hand, the SDK. */
 const cpuBreakdown = (cells: ReadonlyArray<Cell>, kind: Kind, c: number) => {
   const undici = find(cells, kind, "undici", c)
   for (const transport of ["undici", "fetch"] as const) {
-    const floor = find(cells, kind, `platform-${transport}`, c)
+    const floor = find(cells, kind, `floor-${transport}`, c)
     const sdk = find(cells, kind, `effect-${transport}`, c)
     if (floor === undefined || sdk === undefined) continue
     const base = transport === "undici" ? undici : find(cells, kind, "fetch", c)
     if (base === undefined) continue
     log(
       `  c=${c}, ${transport}: raw ${transport === "undici" ? "undici.request" : "fetch"} ` +
-        `${fmt(base.cpuMicrosPerCall)} µs CPU/call; @effect/platform by hand ` +
+        `${fmt(base.cpuMicrosPerCall)} µs CPU/call; effect/http by hand ` +
         `+${fmt(floor.cpuMicrosPerCall - base.cpuMicrosPerCall)} µs; this SDK a further ` +
         `+${fmt(sdk.cpuMicrosPerCall - floor.cpuMicrosPerCall)} µs`
     )
@@ -231,7 +231,7 @@ const runBundlePart = async () => {
       ["app", "minified", "gzip -9"],
       [
         [
-          "effect + @effect/platform by hand (baseline)",
+          "effect 4.1 (effect/http) by hand (baseline)",
           kib(bundle.baseline.minifiedBytes),
           kib(bundle.baseline.gzipBytes)
         ],

@@ -59,6 +59,7 @@ const moduleOf = (url: string): string => {
   if (url === "") return "(native / V8)"
   if (url.startsWith("wasm://")) return "undici llhttp (wasm)"
   if (url.endsWith("/.bench-out/linq-effect.mjs")) return "linq-effect, compiled (SDK + bench client)"
+  if (url.endsWith("/.bench-out/floor.mjs")) return "linq-effect, compiled (effect/http floor)"
   const path = url.replace(/^file:\/\//, "")
   const nm = path.lastIndexOf("/node_modules/")
   if (nm >= 0) return path.slice(nm + "/node_modules/".length)

@@ -1,26 +1,26 @@
 /**
  * The `HttpClient` layers the Effect clients of the bench (this SDK and the
- * hand-written `@effect/platform` floor) run over, the way a user would set
+ * hand-written `effect/http` floor) run over, the way a user would set
  * them up, with or without asking for compressed answers.
  *
  * - `fetch`: `FetchHttpClient.layer`. `fetch` always sends
- *   `accept-encoding: gzip, deflate` (br too on newer Node) and decompresses
- *   by itself, keeping `Content-Encoding` and the compressed
+ *   `accept-encoding: gzip, deflate, br` (zstd too on newer Node) and
+ *   decompresses by itself, keeping `Content-Encoding` and the compressed
  *   `Content-Length` on the response; nothing to set up.
- * - `undici`: `NodeHttpClient.layerUndici`, which sends no `accept-encoding`
- *   and hands the body over as it came (compressed bytes would fail to
- *   parse). With `gzip`, the dispatcher is an undici `Agent` composed with
- *   undici's `decompress` interceptor (which drops `Content-Encoding` and
- *   `Content-Length` from the headers it passes on, so the answer reaches the
- *   client as one without a length), and every request gets
- *   `accept-encoding: gzip` through `HttpClient.mapRequest`.
+ * - `undici`: `NodeHttpClient.layerUndici` (undici 8), which sends no
+ *   `accept-encoding` and hands the body over as it came (compressed bytes
+ *   would fail to parse). With `gzip`, the dispatcher is an undici `Agent`
+ *   composed with undici's `decompress` interceptor (which drops
+ *   `Content-Encoding` and `Content-Length` from the headers it passes on, so
+ *   the answer reaches the client as one without a length), and every request
+ *   gets `accept-encoding: gzip` through `HttpClient.mapRequest`.
  *
  * Compiled with linq-effect.ts (see sdk-build.ts).
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Agent, interceptors } from "@effect/platform-node/Undici"
 import { Effect, Layer } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 
 export type Transport = "fetch" | "undici"
 
@@ -30,7 +30,7 @@ export interface TransportOptions {
 }
 
 /** An undici `Agent` that decompresses, closed with the layer. */
-const decompressingDispatcher = Layer.scoped(
+const decompressingDispatcher = Layer.effect(
   NodeHttpClient.Dispatcher,
   Effect.acquireRelease(
     Effect.sync(() => new Agent().compose(interceptors.decompress())),
@@ -55,7 +55,7 @@ export const transportLayer = (
   if (transport === "fetch") return FetchHttpClient.layer
   if (!options.gzip) return NodeHttpClient.layerUndici
   return askForGzip.pipe(
-    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+    Layer.provide(NodeHttpClient.layerUndiciNoDispatcher),
     Layer.provide(decompressingDispatcher)
   )
 }

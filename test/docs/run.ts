@@ -21,7 +21,7 @@ const tsx = join(root, "node_modules/.bin/tsx")
 const offline = join(root, "test/docs/offline.mjs")
 
 const spawnProgram = (file: string, env: Record<string, string>, timeoutMs: number) =>
-  Effect.async<ProgramRun>((resume) => {
+  Effect.callback<ProgramRun>((resume) => {
     const child = spawn(tsx, ["--conditions=@linq-effect/source", "--import", offline, file], {
       cwd: root,
       env: { ...process.env, ...env, NODE_ENV: "production" },

@@ -9,7 +9,7 @@
 import { expect, layer } from "@effect/vitest"
 import type { ServiceType } from "@linq-effect/core"
 import type { FakeSeed } from "@linq-effect/testing"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { participantCall, prng, start, transports } from "./harness.js"
 
 interface GroupSpec {
@@ -93,7 +93,7 @@ for (const transport of transports) {
   layer(transport.layer, { excludeTestServices: true })(
     `concurrency end to end over ${transport.name}`,
     (it) => {
-      it.scoped(
+      it.effect(
         "1,000 concurrent mixed adds and removes end in exactly the state the rules allow",
         () =>
           Effect.gen(function* () {
@@ -103,7 +103,7 @@ for (const transport of transports) {
               operations,
               (op) =>
                 sdk(participantCall(op.kind, op.chatId, op.handle)).pipe(
-                  Effect.either,
+                  Effect.result,
                   Effect.map((result) => ({ op, result }))
                 ),
               { concurrency: 64 }
@@ -111,7 +111,7 @@ for (const transport of transports) {
 
             // Every failure is a rule violation that this very call could meet, about this chat and handle.
             const failures = results.flatMap(({ op, result }) =>
-              Either.isLeft(result) ? [{ op, error: result.left }] : []
+              Result.isFailure(result) ? [{ op, error: result.failure }] : []
             )
             for (const { op, error } of failures) {
               const allowed = op.kind === "add" ? ADD_VIOLATIONS : REMOVE_VIOLATIONS
@@ -131,7 +131,7 @@ for (const transport of transports) {
             // Every call was sent exactly once (violations are never retried) and answered.
             const journal = yield* fake.journal
             expect(journal).toHaveLength(operations.length)
-            const accepted = results.filter(({ result }) => Either.isRight(result)).length
+            const accepted = results.filter(({ result }) => Result.isSuccess(result)).length
             expect(
               journal.filter((e) => e.outcome._tag === "Responded" && e.outcome.status === 202)
             ).toHaveLength(accepted)
@@ -142,10 +142,10 @@ for (const transport of transports) {
               const final = new Set(yield* fake.participants(group.id))
               const mine = results.filter(({ op }) => op.chatId === group.id)
               const acceptedAdds = mine.filter(
-                ({ op, result }) => op.kind === "add" && Either.isRight(result)
+                ({ op, result }) => op.kind === "add" && Result.isSuccess(result)
               )
               const acceptedRemoves = mine.filter(
-                ({ op, result }) => op.kind === "remove" && Either.isRight(result)
+                ({ op, result }) => op.kind === "remove" && Result.isSuccess(result)
               )
 
               // the floor holds
@@ -176,7 +176,7 @@ for (const transport of transports) {
             // (the outcome counts, printed should this fail)
             const tally: Record<string, number> = {}
             for (const { op, result } of results) {
-              const key = `${op.chatId} ${op.kind} ${Either.isRight(result) ? "ok" : result.left._tag}`
+              const key = `${op.chatId} ${op.kind} ${Result.isSuccess(result) ? "ok" : result.failure._tag}`
               tally[key] = (tally[key] ?? 0) + 1
             }
             expect([...tags].sort(), JSON.stringify(tally)).toEqual([
@@ -185,8 +185,8 @@ for (const transport of transports) {
               "ParticipantNotInChat",
               "TooFewParticipants"
             ])
-            expect(results.some(({ op, result }) => op.kind === "add" && Either.isRight(result))).toBe(true)
-            expect(results.some(({ op, result }) => op.kind === "remove" && Either.isRight(result))).toBe(
+            expect(results.some(({ op, result }) => op.kind === "add" && Result.isSuccess(result))).toBe(true)
+            expect(results.some(({ op, result }) => op.kind === "remove" && Result.isSuccess(result))).toBe(
               true
             )
             expect(

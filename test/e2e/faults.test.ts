@@ -262,18 +262,18 @@ for (const transport of transports) {
   layer(transport.layer, { excludeTestServices: true })(`faults end to end over ${transport.name}`, (it) => {
     for (const c of cases) {
       const op = c.op ?? "add"
-      it.scoped(`${op}: ${c.name}`, () =>
+      it.effect(`${op}: ${c.name}`, () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* fake.inject(c.fault, { route: op, times: c.times })
-          const result = yield* Effect.either(call(sdk, op))
+          const result = yield* Effect.result(call(sdk, op))
           if (c.expected === "success") {
-            expect(result._tag).toBe("Right")
+            expect(result._tag).toBe("Success")
             // a fault replaces the answer: the change happened once, on the successful attempt
             expect(yield* fake.participants(C.iMessageGroup)).toEqual(afterSuccess(op))
           } else {
-            expect(result._tag).toBe("Left")
-            if (result._tag === "Left") expect(result.left).toMatchObject(c.expected)
+            expect(result._tag).toBe("Failure")
+            if (result._tag === "Failure") expect(result.failure).toMatchObject(c.expected)
             expect(yield* fake.participants(C.iMessageGroup)).toEqual(initialMembers)
           }
           const journal = yield* fake.journal
@@ -283,7 +283,7 @@ for (const transport of transports) {
       )
     }
 
-    it.scoped("add: a dropped connection is retried, and the retry succeeds", () =>
+    it.effect("add: a dropped connection is retried, and the retry succeeds", () =>
       Effect.gen(function* () {
         const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
         yield* fake.inject(Fault.disconnect, { route: "add", times: 1 })
@@ -299,7 +299,7 @@ for (const transport of transports) {
       ["remove", "ParticipantNotInChat"]
     ] as const) {
       for (const rules of ["server", "diagnose", "preflight"] as const) {
-        it.scoped(`${op} (${rules}): applied but the answer lost, the retry is ${expected}`, () =>
+        it.effect(`${op} (${rules}): applied but the answer lost, the retry is ${expected}`, () =>
           Effect.gen(function* () {
             const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
             yield* fake.inject(Fault.answerLost, { route: op, times: 1 })
@@ -314,7 +314,7 @@ for (const transport of transports) {
       }
     }
 
-    it.scoped(
+    it.effect(
       "remove: a connection dropped every time is a ConnectionError after maxRetries + 1 attempts",
       () =>
         Effect.gen(function* () {
@@ -334,7 +334,7 @@ for (const transport of transports) {
         })
     )
 
-    it.scoped(
+    it.effect(
       "add: a hang past the timeout is a RequestTimeout after maxRetries + 1 attempts, sockets closed",
       () =>
         Effect.gen(function* () {
@@ -359,7 +359,7 @@ for (const transport of transports) {
         })
     )
 
-    it.scoped("add: a delay past the timeout is abandoned (never applied) and the retry succeeds", () =>
+    it.effect("add: a delay past the timeout is abandoned (never applied) and the retry succeeds", () =>
       Effect.gen(function* () {
         const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
         yield* fake.inject(Fault.delay("1 second"), { route: "add", times: 1 })

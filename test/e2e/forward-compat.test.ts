@@ -198,7 +198,7 @@ describe("getChat on a chat with new fields and values", () => {
 
 for (const transport of transports) {
   layer(transport.layer, { excludeTestServices: true })(`getChat over ${transport.name}`, (it) => {
-    it.scoped("a WhatsApp chat with an invited handle and no is_archived, over real HTTP", () =>
+    it.effect("a WhatsApp chat with an invited handle and no is_archived, over real HTTP", () =>
       Effect.gen(function* () {
         const { fake, sdk } = yield* start({
           seed: seedOf([H.alice, H.bob, H.carol]),
@@ -436,14 +436,14 @@ describe("sync on such a chat", () => {
             })
           )
           // dave's unknown status does not count: the end state has only the wanted members and alice (ours)
-          const result = yield* Effect.either(syncParticipants(CHAT, desired, { dryRun: true }))
+          const result = yield* Effect.result(syncParticipants(CHAT, desired, { dryRun: true }))
           if (left.length < 3) {
-            expect(result._tag === "Left" && result.left._tag).toBe("TooFewParticipants")
+            expect(result._tag === "Failure" && result.failure._tag).toBe("TooFewParticipants")
           } else {
             expect(
-              result._tag === "Right" && [...result.right.plan.keep, ...result.right.plan.add].sort()
+              result._tag === "Success" && [...result.success.plan.keep, ...result.success.plan.add].sort()
             ).toEqual([...left].sort())
-            expect(result._tag === "Right" && result.right.plan.remove).toEqual([])
+            expect(result._tag === "Success" && result.success.plan.remove).toEqual([])
           }
           expect(yield* changesSent).toEqual([])
         }).pipe(Effect.provide(inProcess(seedOf([H.alice, H.bob, H.carol]))))

@@ -6,7 +6,7 @@
  * port) inside the test's scope; the platform `HttpClient` comes from the
  * surrounding `layer(transport.layer)`.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { addParticipant, type ParticipantRequestOptions, removeParticipant } from "@linq-effect/client"
 import type {
@@ -105,16 +105,18 @@ export const eventually = <A>(
   what: string,
   value: Effect.Effect<A>,
   check: (a: A) => boolean,
-  within: Duration.DurationInput = "3 seconds"
+  within: Duration.Input = "3 seconds"
 ): Effect.Effect<A> =>
   Effect.gen(function* () {
-    const deadline = Date.now() + Duration.toMillis(within)
+    const deadline = Date.now() + Duration.toMillis(Duration.fromInputUnsafe(within))
     for (;;) {
       const a = yield* value
       if (check(a)) return a
       if (Date.now() > deadline) {
-        return yield* Effect.dieMessage(
-          `${what}: still not so after ${Duration.format(within)} (last: ${String(a)})`
+        return yield* Effect.die(
+          new Error(
+            `${what}: still not so after ${Duration.format(Duration.fromInputUnsafe(within))} (last: ${String(a)})`
+          )
         )
       }
       yield* Effect.sleep("10 millis")

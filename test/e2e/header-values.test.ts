@@ -21,7 +21,7 @@ const refused = ["Жена", "ok 😀", "a\u007fb", "a\u0001b", "東京"]
 for (const transport of transports) {
   layer(transport.layer, { excludeTestServices: true })(`header values over ${transport.name}`, (it) => {
     for (const value of carried) {
-      it.scoped(`${JSON.stringify(value)} is sent as given, on the layer and on the call`, () =>
+      it.effect(`${JSON.stringify(value)} is sent as given, on the layer and on the call`, () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({
             client: { headers: { "X-Team": value } },
@@ -38,26 +38,26 @@ for (const transport of transports) {
     }
 
     for (const value of refused) {
-      it.scoped(`${JSON.stringify(value)} on the layer fails the layer's build, sending nothing`, () =>
+      it.effect(`${JSON.stringify(value)} on the layer fails the layer's build, sending nothing`, () =>
         Effect.gen(function* () {
           const fake = yield* FakeLinq.serve(undefined, { queueDelay: 0 })
           const exit = yield* Effect.exit(
             LinqHttpClient.make({ apiKey: TOKEN, baseUrl: fake.baseUrl, headers: { "X-Team": value } })
           )
-          expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+          expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
           if (Exit.isFailure(exit))
             expect(Cause.pretty(exit.cause)).toMatch(/header X-Team must be text a header can carry/)
           expect(yield* fake.journal).toHaveLength(0)
         })
       )
 
-      it.scoped(`${JSON.stringify(value)} on a call is refused before sending, once`, () =>
+      it.effect(`${JSON.stringify(value)} on a call is refused before sending, once`, () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const exit = yield* Effect.exit(
             sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer }, { headers: { "X-Call": value } }))
           )
-          expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+          expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
           if (Exit.isFailure(exit))
             expect(Cause.pretty(exit.cause)).toMatch(/header X-Call must be text a header can carry/)
           expect(yield* fake.journal).toHaveLength(0)

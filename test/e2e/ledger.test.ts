@@ -20,7 +20,8 @@ import {
 } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Fault, FakeLinq, type FakeLinqOptions, type RouteName } from "@linq-effect/testing"
-import { type Duration, Effect, Either, Fiber, Layer, TestClock } from "effect"
+import { type Duration, Effect, Result, Fiber, Layer } from "effect"
+import { TestClock } from "effect/testing"
 
 const C = FakeLinq.chats
 const H = FakeLinq.handles
@@ -53,7 +54,7 @@ const sentTo = (route: RouteName) =>
   )
 
 /** Lets the fake's queue apply everything accepted so far. */
-const applyQueue = (delay: Duration.DurationInput) =>
+const applyQueue = (delay: Duration.Input) =>
   Effect.gen(function* () {
     yield* TestClock.adjust(delay)
     yield* Effect.flatMap(FakeLinq, (fake) => fake.awaitQueue)
@@ -99,8 +100,8 @@ describe("preflight sees the removals this client queued", () => {
         const members = yield* putGroup(6)
         const leaving = members.slice(0, 5)
         const outcomes = yield* removeParticipants(GROUP, leaving, { rules: "preflight", concurrency })
-        const ok = outcomes.filter((o) => Either.isRight(o.result)).map((o) => o.handle)
-        const refused = outcomes.flatMap((o) => (Either.isLeft(o.result) ? [o.result.left] : []))
+        const ok = outcomes.filter((o) => Result.isSuccess(o.result)).map((o) => o.handle)
+        const refused = outcomes.flatMap((o) => (Result.isFailure(o.result) ? [o.result.failure] : []))
         expect(ok).toHaveLength(3)
         expect(refused).toHaveLength(2)
         for (const error of refused)
@@ -261,7 +262,7 @@ describe("the ledger's entries end", () => {
           const fake = yield* FakeLinq
           yield* putGroup(5)
           yield* fake.inject(fault, { route: "remove" })
-          const fiber = yield* Effect.fork(
+          const fiber = yield* Effect.forkChild(
             removeParticipant(GROUP, { handle: H.alice }, { rules: "preflight" })
           )
           for (let i = 0; i < 50 && (yield* fake.journal).every((e) => e.route !== "remove"); i++) {
@@ -329,7 +330,7 @@ describe("sync plans against the chat plus the ledger", () => {
       expect(result.plan).toEqual({ add: [H.newcomer], remove: [H.carol], keep: [H.alice, H.bob] })
       expect(result.removed).toHaveLength(1)
       expect(result.removed[0]).toMatchObject({ handle: H.carol, done: false })
-      expect(result.removed[0]!.result).toMatchObject({ left: { _tag: "TooFewParticipants" } })
+      expect(result.removed[0]!.result).toMatchObject({ failure: { _tag: "TooFewParticipants" } })
       expect(yield* sentTo("remove")).toEqual([H.grace, H.dave])
     }).pipe(Effect.provide(inProcess({ queueDelay: "2 seconds" })))
   )
@@ -357,8 +358,10 @@ describe("sync plans against the chat plus the ledger", () => {
     Effect.gen(function* () {
       yield* addParticipant(C.iMessageGroup, { handle: H.newcomer })
       const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer]
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "30 seconds" }))
-      for (let i = 0; i < 40 && (yield* fiber.poll)._tag === "None"; i++) {
+      const fiber = yield* Effect.forkChild(
+        syncParticipants(C.iMessageGroup, desired, { wait: "30 seconds" })
+      )
+      for (let i = 0; i < 40 && fiber.pollUnsafe() === undefined; i++) {
         yield* TestClock.adjust("1 second")
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
       }

@@ -19,7 +19,8 @@ import {
 import { type AddParticipantError, GroupChatRules, type RemoveParticipantError } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, type FakeLinqOptions, Fault } from "@linq-effect/testing"
-import { Effect, Either, Fiber, Layer, TestClock } from "effect"
+import { Effect, Result, Fiber, Layer } from "effect"
+import { TestClock } from "effect/testing"
 import { start, transports } from "./harness.js"
 
 const C = FakeLinq.chats
@@ -158,7 +159,7 @@ describe("batch", () => {
         H.newcomer,
         H.alice
       ])
-      expect(outcomes.map((o) => (Either.isRight(o.result) ? "ok" : o.result.left._tag))).toEqual([
+      expect(outcomes.map((o) => (Result.isSuccess(o.result) ? "ok" : o.result.failure._tag))).toEqual([
         "ok",
         "CrossServiceAddition",
         "InvalidHandle",
@@ -211,9 +212,11 @@ describe("sync", () => {
   it.effect("with the fake's queue delay: waits until the chat shows the members (TestClock)", () =>
     Effect.gen(function* () {
       const fake = yield* FakeLinq
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "30 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        syncParticipants(C.iMessageGroup, desired, { wait: "30 seconds" })
+      )
       // Let the adds go out and the polls begin, then let the queue apply them.
-      for (let i = 0; i < 20 && (yield* fiber.poll)._tag === "None"; i++) {
+      for (let i = 0; i < 20 && fiber.pollUnsafe() === undefined; i++) {
         yield* TestClock.adjust("1 second")
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
       }
@@ -228,8 +231,8 @@ describe("sync", () => {
 
   it.effect("a queue slower than the wait: MembershipPending, and no removal sent", () =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
-      for (let i = 0; i < 20 && (yield* fiber.poll)._tag === "None"; i++) {
+      const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
+      for (let i = 0; i < 20 && fiber.pollUnsafe() === undefined; i++) {
         yield* TestClock.adjust("1 second")
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
       }
@@ -247,7 +250,7 @@ describe("sync", () => {
 
 for (const transport of transports) {
   describe(`sync over loopback with ${transport.name}`, () => {
-    it.scopedLive("applied with a short queue delay and a wait, then a no-op re-run", () =>
+    it.live("applied with a short queue delay and a wait, then a no-op re-run", () =>
       Effect.gen(function* () {
         const { fake, sdk } = yield* start({ fake: { queueDelay: "50 millis" } })
         const desired = [H.alice, H.bob, H.newcomer]
@@ -260,30 +263,28 @@ for (const transport of transports) {
       }).pipe(Effect.provide(transport.layer))
     )
 
-    it.scopedLive(
-      "reads that fail during the wait are retried on its schedule: removals sent, confirmed",
-      () =>
-        Effect.gen(function* () {
-          const { fake, sdk } = yield* start({ fake: { queueDelay: "30 millis" }, client: { maxRetries: 0 } })
-          // The planning read passes; the next two reads answer 503.
-          yield* fake.inject(Fault.delay("0 millis"), { route: "getChat" })
-          yield* fake.inject(Fault.status(503), { route: "getChat", times: 2 })
-          const desired = [H.alice, H.bob, H.newcomer, H.iMessageCapable]
-          const result = yield* sdk(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
-          expect(result).toMatchObject({ complete: true, confirmed: true })
-          const journal = yield* fake.journal
-          const refused = journal.filter(
-            (e) => e.route === "getChat" && e.outcome._tag === "Responded" && e.outcome.status === 503
-          )
-          expect(refused).toHaveLength(2)
-          expect(journal.filter((e) => e.route === "remove")).toHaveLength(2)
-          const members = yield* fake.participants(C.iMessageGroup)
-          expect(members).toEqual(expect.arrayContaining(desired))
-          expect(members).not.toContain(H.carol)
-        }).pipe(Effect.provide(transport.layer))
+    it.live("reads that fail during the wait are retried on its schedule: removals sent, confirmed", () =>
+      Effect.gen(function* () {
+        const { fake, sdk } = yield* start({ fake: { queueDelay: "30 millis" }, client: { maxRetries: 0 } })
+        // The planning read passes; the next two reads answer 503.
+        yield* fake.inject(Fault.delay("0 millis"), { route: "getChat" })
+        yield* fake.inject(Fault.status(503), { route: "getChat", times: 2 })
+        const desired = [H.alice, H.bob, H.newcomer, H.iMessageCapable]
+        const result = yield* sdk(syncParticipants(C.iMessageGroup, desired, { wait: "5 seconds" }))
+        expect(result).toMatchObject({ complete: true, confirmed: true })
+        const journal = yield* fake.journal
+        const refused = journal.filter(
+          (e) => e.route === "getChat" && e.outcome._tag === "Responded" && e.outcome.status === 503
+        )
+        expect(refused).toHaveLength(2)
+        expect(journal.filter((e) => e.route === "remove")).toHaveLength(2)
+        const members = yield* fake.participants(C.iMessageGroup)
+        expect(members).toEqual(expect.arrayContaining(desired))
+        expect(members).not.toContain(H.carol)
+      }).pipe(Effect.provide(transport.layer))
     )
 
-    it.scopedLive("a read slower than the wait is cut at the deadline, not retried: MembershipPending", () =>
+    it.live("a read slower than the wait is cut at the deadline, not retried: MembershipPending", () =>
       Effect.gen(function* () {
         // The layer's defaults: a 60 s timeout and 2 retries per call.
         const { fake, sdk } = yield* start({ fake: { queueDelay: "1 minute" } })
@@ -317,8 +318,8 @@ describe("diagnose: the state decides, one bounded read", () => {
   /** Runs `effect` forked, moving the test clock until it ends (retry waits). */
   const settled = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(Effect.either(effect))
-      for (let i = 0; i < 200 && (yield* fiber.poll)._tag === "None"; i++) {
+      const fiber = yield* Effect.forkChild(Effect.result(effect))
+      for (let i = 0; i < 200 && fiber.pollUnsafe() === undefined; i++) {
         yield* TestClock.adjust("1 second")
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 2)))
       }
@@ -337,7 +338,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         const fake = yield* FakeLinq
         yield* fake.inject(busy(message), { route: "add", times: 1 })
         const result = yield* settled(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
-        expect(Either.isRight(result)).toBe(true)
+        expect(Result.isSuccess(result)).toBe(true)
         expect(yield* routesOf).toEqual(["add", "add"])
         expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
       }).pipe(Effect.provide(retrying()))
@@ -348,7 +349,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         const fake = yield* FakeLinq
         yield* fake.inject(busy(message), { route: "add", times: "always" })
         const result = yield* settled(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
-        expect(result).toMatchObject({ _tag: "Left", left: { _tag: "ApiError", status: 409, message } })
+        expect(result).toMatchObject({ _tag: "Failure", failure: { _tag: "ApiError", status: 409, message } })
         // Retried as a 409 is, then one diagnosis (the chat, and the newcomer's iMessage) finds no rule.
         expect(yield* routesOf).toEqual(["add", "add", "add", "getChat", "checkImessage"])
         // In "server" mode too, it is no rule.
@@ -356,7 +357,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         const server = yield* settled(
           addParticipant(C.iMessageGroup, { handle: H.newcomer }, { rules: "server" })
         )
-        expect(server).toMatchObject({ _tag: "Left", left: { _tag: "ApiError", status: 409 } })
+        expect(server).toMatchObject({ _tag: "Failure", failure: { _tag: "ApiError", status: 409 } })
         expect(yield* routesOf).toEqual(["add", "add", "add"])
       }).pipe(Effect.provide(retrying()))
     )
@@ -367,14 +368,14 @@ describe("diagnose: the state decides, one bounded read", () => {
         yield* fake.inject(busy(message), { route: "add", times: "always" })
         const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer]
         const result = yield* settled(syncParticipants(C.iMessageGroup, desired))
-        expect(result._tag).toBe("Right")
-        if (result._tag !== "Right") return
-        expect(result.right.complete).toBe(false)
-        expect(result.right.added).toMatchObject([
+        expect(result._tag).toBe("Success")
+        if (result._tag !== "Success") return
+        expect(result.success.complete).toBe(false)
+        expect(result.success.added).toMatchObject([
           {
             handle: H.newcomer,
             done: false,
-            result: { _tag: "Left", left: { _tag: "ApiError", status: 409 } }
+            result: { _tag: "Failure", failure: { _tag: "ApiError", status: 409 } }
           }
         ])
         expect(yield* fake.participants(C.iMessageGroup)).not.toContain(H.newcomer)
@@ -387,7 +388,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         yield* fake.inject(busy(message), { route: "add", times: 1 })
         const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer]
         const result = yield* settled(syncParticipants(C.iMessageGroup, desired))
-        expect(result).toMatchObject({ _tag: "Right", right: { complete: true } })
+        expect(result).toMatchObject({ _tag: "Success", success: { complete: true } })
         expect(yield* fake.participants(C.iMessageGroup)).toContain(H.newcomer)
       }).pipe(Effect.provide(retrying()))
     )
@@ -434,8 +435,8 @@ describe("diagnose: the state decides, one bounded read", () => {
           yield* fake.inject(read, { route: "getChat", times: "always" })
           const result = yield* settled(removeParticipant(C.smallGroup, { handle: H.bob }))
           expect(result).toMatchObject({
-            _tag: "Left",
-            left: { _tag: "InvalidRequest", message: "Bad request" }
+            _tag: "Failure",
+            failure: { _tag: "InvalidRequest", message: "Bad request" }
           })
           expect(yield* routesOf).toEqual(["remove", "getChat"])
         }).pipe(Effect.provide(retrying(vague)))
@@ -453,7 +454,7 @@ describe("diagnose: the state decides, one bounded read", () => {
         Effect.gen(function* () {
           const fake = yield* FakeLinq
           yield* fake.inject(Fault.delay(delay), { route: "getChat", times: "always" })
-          const fiber = yield* Effect.fork(
+          const fiber = yield* Effect.forkChild(
             Effect.flip(
               removeParticipant(C.smallGroup, { handle: H.bob }, timeout === undefined ? {} : { timeout })
             )
@@ -462,10 +463,10 @@ describe("diagnose: the state decides, one bounded read", () => {
           yield* breathe
           yield* TestClock.adjust(budget - 1)
           yield* breathe
-          expect((yield* fiber.poll)._tag).toBe("None")
+          expect(fiber.pollUnsafe()).toBeUndefined()
           yield* TestClock.adjust(1)
           yield* breathe
-          expect((yield* fiber.poll)._tag).toBe("Some")
+          expect(fiber.pollUnsafe()).toBeDefined()
           expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: "InvalidRequest", message: "Bad request" })
           expect(yield* routesOf).toEqual(["remove", "getChat"])
         }).pipe(Effect.provide(retrying(vague)))

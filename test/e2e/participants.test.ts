@@ -18,7 +18,7 @@ for (const transport of transports) {
   layer(transport.layer, { excludeTestServices: true })(
     `participants end to end over ${transport.name}`,
     (it) => {
-      it.scoped("add: accepted, the handle is an active participant, the request is in the journal", () =>
+      it.effect("add: accepted, the handle is an active participant, the request is in the journal", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const response = yield* sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer }))
@@ -58,7 +58,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped("remove: a DELETE with a JSON body, accepted, the handle marked removed", () =>
+      it.effect("remove: a DELETE with a JSON body, accepted, the handle marked removed", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const response = yield* sdk(removeParticipant(C.iMessageGroup, { handle: H.dave }))
@@ -88,7 +88,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped("add then remove an email handle round-trips, and a removed handle can come back", () =>
+      it.effect("add then remove an email handle round-trips, and a removed handle can come back", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           yield* sdk(addParticipant(C.iMessageGroup, { handle: H.erin }))
@@ -106,7 +106,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped("a chat id with characters to escape travels as one percent-encoded path segment", () =>
+      it.effect("a chat id with characters to escape travels as one percent-encoded path segment", () =>
         Effect.gen(function* () {
           const chatId = "équipe:ops&co+1"
           const { fake, sdk } = yield* start({
@@ -122,7 +122,7 @@ for (const transport of transports) {
       )
 
       // Rule violations, API errors and bad input: typed, sent once (or not at all), state unchanged.
-      it.scoped("NotAGroupChat: adding to a DM and removing from it, each sent exactly once", () =>
+      it.effect("NotAGroupChat: adding to a DM and removing from it, each sent exactly once", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const add = yield* Effect.flip(sdk(addParticipant(C.directMessage, { handle: H.carol })))
@@ -150,7 +150,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped(
+      it.effect(
         "CrossServiceAddition: an RCS-only handle into the iMessage group, sent once, confirmed from the chat and capability (diagnose)",
         () =>
           Effect.gen(function* () {
@@ -178,7 +178,7 @@ for (const transport of transports) {
           })
       )
 
-      it.scoped(
+      it.effect(
         "TooFewParticipants: removing from the 3-member group, sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
@@ -198,7 +198,7 @@ for (const transport of transports) {
           })
       )
 
-      it.scoped(
+      it.effect(
         "ParticipantAlreadyInChat: a 409 that is a rule, not a conflict to retry, sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
@@ -218,7 +218,7 @@ for (const transport of transports) {
           })
       )
 
-      it.scoped(
+      it.effect(
         "ParticipantNotInChat: removing an outsider, and one removed earlier, each sent once, confirmed from the chat (diagnose)",
         () =>
           Effect.gen(function* () {
@@ -244,7 +244,7 @@ for (const transport of transports) {
           })
       )
 
-      it.scoped("ChatNotFound: a 404 for an unknown chat, not retried", () =>
+      it.effect("ChatNotFound: a 404 for an unknown chat, not retried", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const add = yield* Effect.flip(sdk(addParticipant(C.missing, { handle: H.newcomer })))
@@ -263,7 +263,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped(
+      it.effect(
         "Unauthorized: the fake accepts one key, the client sends another; not retried, key never logged",
         () =>
           Effect.gen(function* () {
@@ -285,7 +285,7 @@ for (const transport of transports) {
           })
       )
 
-      it.scoped("the right key is accepted by a fake that requires one", () =>
+      it.effect("the right key is accepted by a fake that requires one", () =>
         Effect.gen(function* () {
           const serverKey = "sk_e2e_the_right_key_42"
           const { fake, sdk } = yield* start({
@@ -298,7 +298,7 @@ for (const transport of transports) {
         })
       )
 
-      it.scoped("InvalidHandle and InvalidChatId fail before anything is sent (journal empty)", () =>
+      it.effect("InvalidHandle and InvalidChatId fail before anything is sent (journal empty)", () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
           const badHandles = ["(202) 555-0101", "12025550101", "+0123", "not an email", ""]

@@ -2,7 +2,7 @@
  * Generators of hostile inputs (handles and chat ids) and of hostile answers
  * (status × headers × body) for the reliability fuzzers.
  */
-import { FastCheck as fc } from "effect"
+import * as fc from "fast-check"
 import { API_KEY } from "./helpers.js"
 
 const chars = (s: string): ReadonlyArray<string> => Array.from(s)

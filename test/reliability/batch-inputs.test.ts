@@ -14,7 +14,8 @@ import { addParticipants, removeParticipants, syncParticipants } from "@linq-eff
 import { LinqHttpClient } from "@linq-effect/http"
 import type { FakeSeed } from "@linq-effect/testing"
 import { FakeLinq, Fault } from "@linq-effect/testing"
-import { Effect, Either, Exit, Fiber, Layer, Option, TestClock } from "effect"
+import { Effect, Exit, Fiber, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
 import { API_KEY } from "./helpers.js"
 
 const GROUP = "5b0c3e1a-8f2d-4c6b-9a7e-1d2f3a4b5c6d"
@@ -43,8 +44,8 @@ const waves = <A, E>(call: Effect.Effect<A, E, LinqHttpClient>, route: "add" | "
   Effect.gen(function* () {
     const fake = yield* FakeLinq
     yield* fake.inject(Fault.delay("1 second"), { route, times: "always" })
-    const fiber = yield* Effect.fork(call)
-    for (let i = 0; i < 200 && Option.isNone(yield* Fiber.poll(fiber)); i++) {
+    const fiber = yield* Effect.forkChild(call)
+    for (let i = 0; i < 200 && fiber.pollUnsafe() === undefined; i++) {
       yield* settle
       yield* TestClock.adjust("1 second")
     }
@@ -181,13 +182,13 @@ describe("a lone string where the list of handles goes (a JavaScript caller)", (
         const fake = yield* FakeLinq
         const handles = asJs<ReadonlyArray<string>>(input)
         const outcomes: ReadonlyArray<
-          ReadonlyArray<{ readonly handle: string; readonly result: Either.Either<unknown, unknown> }>
+          ReadonlyArray<{ readonly handle: string; readonly result: Result.Result<unknown, unknown> }>
         > = [yield* addParticipants(GROUP, handles), yield* removeParticipants(GROUP, handles)]
         for (const outcome of outcomes) {
           expect(outcome.length).toBe(1)
           const [only] = outcome
           expect(only?.handle).toBe(input)
-          const error = only !== undefined && Either.isLeft(only.result) ? only.result.left : undefined
+          const error = only !== undefined && Result.isFailure(only.result) ? only.result.failure : undefined
           expect(error).toMatchObject({ _tag: "InvalidHandle", input, reason })
         }
         const error = yield* Effect.flip(syncParticipants(GROUP, handles))

@@ -12,7 +12,7 @@
  */
 import { writeFileSync } from "node:fs"
 import { createServer } from "node:net"
-import { HttpClient } from "@effect/platform"
+import { HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
@@ -291,7 +291,7 @@ const ROWS: ReadonlyArray<Row> = [
 // ---------------------------------------------------------------------------
 
 /** A port nothing listens on: bound, then closed. */
-const closedPort = Effect.async<number>((resume) => {
+const closedPort = Effect.callback<number>((resume) => {
   const server = createServer()
   server.listen(0, "127.0.0.1", () => {
     const address = server.address()
@@ -377,14 +377,13 @@ const runCell = (row: Row, op: Operation, maxRetries: number) =>
     }).pipe(Effect.provideService(HttpClient.HttpClient, counted))
     const handle = row.handle?.(op) ?? (op === "add" ? H.newcomer : H.dave)
     const t0 = yield* Clock.currentTimeMillis
-    const fiber = yield* runOperation(op, C.iMessageGroup, handle).pipe(
+    const call = runOperation(op, C.iMessageGroup, handle).pipe(
       Effect.exit,
       Effect.zip(Clock.currentTimeMillis),
       Effect.provideService(LinqHttpClient, linq),
-      captured(capture),
-      Effect.fork
+      captured(capture)
     )
-    const [exit, t1] = yield* drive(fiber, { timeoutMs: TIMEOUT_MS, fireTimeouts: row.hangs === true })
+    const [exit, t1] = yield* drive(call, { timeoutMs: TIMEOUT_MS, fireTimeouts: row.hangs === true })
     const received = Option.isSome(fake)
       ? Option.some((yield* fake.value.journal).filter((entry) => entry.route === op).length)
       : Option.none()

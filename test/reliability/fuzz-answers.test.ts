@@ -9,13 +9,14 @@
  * count follows the documented rules; every wait is bounded; the key is in
  * no error, log line or span.
  */
-import type { Headers } from "@effect/platform"
-import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
+import type { Headers } from "effect/http"
+import { HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { ErrorMapping, LinqHttpClient, RetryPolicy } from "@linq-effect/http"
 import { recognizeAdd, recognizeRemove } from "../../packages/client/src/internal/recognize.js"
 import { FakeLinq } from "@linq-effect/testing"
-import { Cause, Clock, Duration, Effect, Exit, FastCheck as fc, Option, Runtime } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Option } from "effect"
+import * as fc from "fast-check"
 import type { FuzzAnswer } from "./arbitraries.js"
 import { answers } from "./arbitraries.js"
 import type { Capture, Operation } from "./helpers.js"
@@ -78,10 +79,8 @@ const answering = (script: ReadonlyArray<FuzzAnswer>, seen: Array<Seen>) =>
       if (answer._tag === "TransportError") {
         seen.push({ at, answer, headers: undefined })
         return yield* Effect.fail(
-          new HttpClientError.RequestError({
-            request,
-            reason: "Transport",
-            description: "connection reset by peer"
+          new HttpClientError.HttpClientError({
+            reason: new HttpClientError.TransportError({ request, description: "connection reset by peer" })
           })
         )
       }
@@ -133,10 +132,7 @@ const check = (op: Operation, script: ReadonlyArray<FuzzAnswer>, capture: Captur
     }).pipe(Effect.provideService(HttpClient.HttpClient, answering(script, seen)))
     const call = runOperation(op, CHAT, HANDLE).pipe(Effect.provideService(LinqHttpClient, linq), Effect.exit)
     // Without retries nothing waits; with them, the TestClock runs the waits.
-    const exit =
-      maxRetries === 0
-        ? yield* call
-        : yield* Effect.flatMap(Effect.fork(call), (f) => drive(f, { timeoutMs: TIMEOUT_MS }))
+    const exit = maxRetries === 0 ? yield* call : yield* drive(call, { timeoutMs: TIMEOUT_MS })
     const outcome = outcomeOf(op, exit)
 
     // Success or a documented error; never a defect.
@@ -198,8 +194,8 @@ describe("fuzzed answers", () => {
       it.effect(`${op}: status × headers × body, or a failed connection; ${title} (${runs} runs)`, () =>
         Effect.gen(function* () {
           const capture = makeCapture()
-          const runtime = yield* captured(capture)(Effect.runtime<never>())
-          const run = Runtime.runPromiseExit(runtime)
+          const context = yield* captured(capture)(Effect.context<never>())
+          const run = Effect.runPromiseExitWith(context)
           yield* Effect.promise(() =>
             fc.assert(
               fc.asyncProperty(

@@ -7,14 +7,15 @@
  * JSON body, and only the SDK's own headers. Never a defect; the key in no
  * error, log line or span, an accepted handle in no log line or span.
  */
-import { HttpClient } from "@effect/platform"
+import { HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { ChatId, isHandle } from "@linq-effect/core"
+import { ChatId, Handle, isHandle } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import type { FakeLinqService } from "@linq-effect/testing"
 import { FakeLinq, InProcessClient } from "@linq-effect/testing"
-import { Cause, Context, Effect, Exit, FastCheck as fc, Layer, Option, Runtime, Schema } from "effect"
+import { Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
+import * as fc from "fast-check"
 import { fuzzedChatId, fuzzedHandle, phone, TRICKS } from "./arbitraries.js"
 import type { Capture, Operation } from "./helpers.js"
 import {
@@ -172,8 +173,8 @@ const property = (
   op: Operation
 ) =>
   Effect.gen(function* () {
-    const runtime = yield* captured(h.capture)(Effect.runtime<never>())
-    const run = Runtime.runPromiseExit(runtime)
+    const context = yield* captured(h.capture)(Effect.context<never>())
+    const run = Effect.runPromiseExitWith(context)
     yield* Effect.promise(() =>
       fc.assert(
         fc.asyncProperty(inputs, async ([chatId, handle]) => {
@@ -221,16 +222,33 @@ const inputs = fc.oneof(
 
 describe("fuzzed input", () => {
   for (const op of OPERATIONS) {
-    it.scoped(`${op}: fuzzed chat ids and handles, in-process (${RUNS} runs)`, () =>
+    it.effect(`${op}: fuzzed chat ids and handles, in-process (${RUNS} runs)`, () =>
       Effect.flatMap(inProcess, (h) => property(h, inputs, RUNS, op))
     )
-    it.scopedLive(
+    it.live(
       `${op}: fuzzed chat ids and handles, over loopback HTTP with undici (${LOOPBACK_RUNS} runs)`,
       () => Effect.flatMap(overLoopback, (h) => property(h, inputs, LOOPBACK_RUNS, op))
     )
   }
 
-  it.scoped("every trick, alone, as a chat id and as a handle", () =>
+  // The valid side, from core's own Schemas (their generators: UUID chat ids, E.164 numbers and
+  // email addresses): every such input is accepted and sent as given.
+  for (const op of OPERATIONS) {
+    it.effect.prop(
+      `${op}: every chat id and handle core's Schemas generate is sent, once, as given`,
+      { chatId: ChatId, handle: Handle },
+      ({ chatId, handle }) =>
+        Effect.gen(function* () {
+          expect(isChatId(chatId) && isHandle(handle)).toBe(true)
+          const h = yield* inProcess
+          yield* captured(h.capture)(check(h, op, chatId, handle))
+          expect((yield* h.fake.journal).map((entry) => entry.route)).toEqual([op])
+        }),
+      { arbitrary: { runs: 200 } }
+    )
+  }
+
+  it.effect("every trick, alone, as a chat id and as a handle", () =>
     Effect.gen(function* () {
       const h = yield* inProcess
       yield* captured(h.capture)(

@@ -9,7 +9,8 @@ import type { ParticipantRequestOptions } from "@linq-effect/client"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Context, Exit } from "effect"
-import { Cause, Chunk, Effect, Fiber, Layer, Logger, LogLevel, Option, TestClock, Tracer } from "effect"
+import { Cause, Clock, Duration, Effect, Fiber, Layer, Logger, Option, References, Tracer } from "effect"
+import { TestClock } from "effect/testing"
 
 /** A distinctive API key: it must never show up in an error, a log line or a span. */
 export const API_KEY = "sk_live_SECRET_123"
@@ -92,17 +93,21 @@ export const DOCUMENTED_TAGS: Record<Operation, ReadonlySet<string>> = {
  */
 export const outcomeOf = (op: Operation, exit: Exit.Exit<unknown, { readonly _tag: string }>): string => {
   if (exit._tag === "Success") return "success"
-  if (Cause.isDie(exit.cause)) return `defect: ${Cause.pretty(exit.cause)}`
-  if (Cause.isInterruptedOnly(exit.cause)) return "interrupted"
-  const failures = Chunk.toReadonlyArray(Cause.failures(exit.cause))
+  if (Cause.hasDies(exit.cause)) return `defect: ${Cause.pretty(exit.cause)}`
+  if (Cause.hasInterruptsOnly(exit.cause)) return "interrupted"
+  const failures = failuresOf(exit.cause)
   const [first] = failures
   if (failures.length !== 1 || first === undefined) return `unexpected cause: ${Cause.pretty(exit.cause)}`
   return DOCUMENTED_TAGS[op].has(first._tag) ? first._tag : `not a documented error: ${first._tag}`
 }
 
+/** Every typed error of a cause (its `Fail` reasons), in order. */
+export const failuresOf = <E>(cause: Cause.Cause<E>): ReadonlyArray<E> =>
+  cause.reasons.filter(Cause.isFailReason).map((reason) => reason.error)
+
 /** The error of a failed exit, if it failed with one. */
 export const errorOf = <E>(exit: Exit.Exit<unknown, E>): Option.Option<E> =>
-  exit._tag === "Success" ? Option.none() : Cause.failureOption(exit.cause)
+  exit._tag === "Success" ? Option.none() : Cause.findErrorOption(exit.cause)
 
 /** A real macrotask turn: lets sockets, timers and promises make progress. */
 export const realTick: Effect.Effect<void> = Effect.promise(() => new Promise<void>((r) => setImmediate(r)))
@@ -122,35 +127,68 @@ export interface DriveOptions {
   readonly realLimitMs?: number
 }
 
+/** A sleep pending on the driven fiber's clock: when it wakes, and how long it is. */
+interface PendingSleep {
+  readonly wake: number
+  readonly millis: number
+}
+
 /**
- * Runs a forked fiber to completion on the `TestClock`: whenever it waits
- * (a retry back-off, a `Retry-After`), the clock jumps exactly to the wake-up
- * time, so every wait is honoured to the millisecond while nothing really
- * sleeps; while a request is in flight, the event loop turns instead. Dies
- * when the fiber is still running after `realLimitMs` of real time.
+ * The `TestClock`, with every pending sleep recorded (4.1's TestClock keeps
+ * its sleeps to itself): a sleep is listed from when it starts until it wakes
+ * or is interrupted.
  */
-export const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, options: DriveOptions) =>
-  Effect.gen(function* () {
-    const deadline = Date.now() + (options.realLimitMs ?? 10_000)
-    // The TestClock keeps the sleeps of interrupted fibers (the timeouts of
-    // earlier runs' attempts): those pending now are no one's any more.
-    const stale = new Set(Chunk.toReadonlyArray(yield* TestClock.sleeps()))
-    /** When each pending wake-up time was first seen: the sleep's start. */
-    const seenAt = new Map<number, number>()
-    while (Date.now() < deadline) {
-      const exit = yield* Fiber.poll(fiber)
-      if (Option.isSome(exit)) return yield* exit.value
-      const now = yield* TestClock.currentTimeMillis
-      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter((wake) => !stale.has(wake))
-      for (const wake of sleeps) if (!seenAt.has(wake)) seenAt.set(wake, now)
-      const due = sleeps.filter(
-        (wake) => options.fireTimeouts === true || wake - (seenAt.get(wake) ?? now) !== options.timeoutMs
+const recordingClock = (testClock: TestClock.TestClock) => {
+  const pending = new Set<PendingSleep>()
+  const clock: Clock.Clock = {
+    currentTimeMillisUnsafe: () => testClock.currentTimeMillisUnsafe(),
+    currentTimeMillis: testClock.currentTimeMillis,
+    currentTimeNanosUnsafe: () => testClock.currentTimeNanosUnsafe(),
+    currentTimeNanos: testClock.currentTimeNanos,
+    monotonicTimeNanosUnsafe: () => testClock.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: testClock.monotonicTimeNanos,
+    sleep: (duration) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          const millis = Duration.toMillis(duration)
+          const entry = { wake: testClock.currentTimeMillisUnsafe() + millis, millis }
+          pending.add(entry)
+          return entry
+        }),
+        () => testClock.sleep(duration),
+        (entry) => Effect.sync(() => pending.delete(entry))
       )
-      if (due.length > 0) yield* TestClock.setTime(Math.min(...due))
+  }
+  return { clock, pending }
+}
+
+/**
+ * Runs `effect` in a fiber of its own to completion on the `TestClock`:
+ * whenever it waits (a retry back-off, a `Retry-After`), the clock jumps
+ * exactly to the wake-up time, so every wait is honoured to the millisecond
+ * while nothing really sleeps; while a request is in flight, the event loop
+ * turns instead. Dies when the fiber is still running after `realLimitMs` of
+ * real time.
+ */
+export const drive = <A, E, R>(effect: Effect.Effect<A, E, R>, options: DriveOptions) =>
+  Effect.gen(function* () {
+    const testClock = yield* TestClock.testClockWith(Effect.succeed)
+    const { clock, pending } = recordingClock(testClock)
+    const fiber = yield* Effect.forkChild(Effect.provideService(effect, Clock.Clock, clock))
+    const deadline = Date.now() + (options.realLimitMs ?? 10_000)
+    while (Date.now() < deadline) {
+      const exit = fiber.pollUnsafe()
+      if (exit !== undefined) return yield* exit
+      const due = [...pending]
+        .filter((sleep) => options.fireTimeouts === true || sleep.millis !== options.timeoutMs)
+        .map((sleep) => sleep.wake)
+      if (due.length > 0) yield* testClock.setTime(Math.min(...due))
       else yield* realTick
     }
     yield* Fiber.interrupt(fiber)
-    return yield* Effect.dieMessage(`the fiber was still running after ${options.realLimitMs ?? 10_000} ms`)
+    return yield* Effect.die(
+      new Error(`the fiber was still running after ${options.realLimitMs ?? 10_000} ms`)
+    )
   })
 
 /** Polls `check` (in real time) until it holds, or dies after `limitMs`. */
@@ -162,13 +200,13 @@ export const eventually = <E, R>(
   Effect.gen(function* () {
     const deadline = Date.now() + limitMs
     while (!(yield* check)) {
-      if (Date.now() > deadline) return yield* Effect.dieMessage(`timed out waiting for: ${description}`)
+      if (Date.now() > deadline) return yield* Effect.die(new Error(`timed out waiting for: ${description}`))
       yield* Effect.promise(() => new Promise<void>((r) => setTimeout(r, 5)))
     }
   })
 
 // ---------------------------------------------------------------------------
-// Capture: every log line (at LogLevel.All) and every span (with its
+// Capture: every log line (at log level "All") and every span (with its
 // attributes, events and links), to look for secrets in.
 // ---------------------------------------------------------------------------
 
@@ -187,22 +225,24 @@ export class CapturedSpan implements Tracer.Span {
   readonly _tag = "Span"
   readonly spanId = hex(8)
   readonly traceId: string
-  readonly sampled = true
+  readonly sampled: boolean
   status: Tracer.SpanStatus
   readonly attributes = new Map<string, unknown>()
   readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }> = []
   readonly links: Array<Tracer.SpanLink>
-  constructor(
-    readonly name: string,
-    readonly parent: Option.Option<Tracer.AnySpan>,
-    readonly context: Context.Context<never>,
-    links: ReadonlyArray<Tracer.SpanLink>,
-    startTime: bigint,
-    readonly kind: Tracer.SpanKind
-  ) {
-    this.traceId = Option.match(parent, { onNone: () => hex(16), onSome: (p) => p.traceId })
-    this.links = [...links]
-    this.status = { _tag: "Started", startTime }
+  readonly name: string
+  readonly parent: Option.Option<Tracer.AnySpan>
+  readonly annotations: Context.Context<never>
+  readonly kind: Tracer.SpanKind
+  constructor(options: Parameters<Tracer.Tracer["span"]>[0]) {
+    this.name = options.name
+    this.parent = options.parent
+    this.annotations = options.annotations
+    this.kind = options.kind
+    this.sampled = options.sampled
+    this.traceId = Option.match(options.parent, { onNone: () => hex(16), onSome: (p) => p.traceId })
+    this.links = [...options.links]
+    this.status = { _tag: "Started", startTime: options.startTime }
   }
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
@@ -232,7 +272,7 @@ export interface Capture {
   readonly logs: Array<string>
   readonly spans: Array<CapturedSpan>
   readonly tracer: Tracer.Tracer
-  /** Replaces every logger with the capturing one, at `LogLevel.All`. */
+  /** Replaces every logger with the capturing one, at log level `"All"`. */
   readonly loggerLayer: Layer.Layer<never>
   /** Every span attribute, event and link attribute, as `where: text`. */
   readonly spanTexts: () => ReadonlyArray<string>
@@ -243,24 +283,20 @@ export const makeCapture = (): Capture => {
   const logs: Array<string> = []
   const spans: Array<CapturedSpan> = []
   const logger = Logger.make((options) => {
-    logs.push(Logger.logfmtLogger.log(options))
-    logs.push(Logger.jsonLogger.log(options))
+    logs.push(Logger.formatLogFmt.log(options))
+    logs.push(Logger.formatJson.log(options))
   })
   return {
     logs,
     spans,
     tracer: Tracer.make({
-      span: (name, parent, context, links, startTime, kind) => {
-        const span = new CapturedSpan(name, parent, context, links, startTime, kind)
+      span: (options) => {
+        const span = new CapturedSpan(options)
         spans.push(span)
         return span
-      },
-      context: (f) => f()
+      }
     }),
-    loggerLayer: Layer.merge(
-      Logger.replace(Logger.defaultLogger, logger),
-      Logger.minimumLogLevel(LogLevel.All)
-    ),
+    loggerLayer: Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, "All")),
     spanTexts: () =>
       spans.flatMap((span) => [
         `span name: ${span.name}`,
@@ -288,7 +324,7 @@ export const captured =
 export const renderExit = (exit: Exit.Exit<unknown, unknown>): ReadonlyArray<string> => {
   if (exit._tag === "Success") return []
   const out = [`Cause.pretty: ${Cause.pretty(exit.cause)}`]
-  for (const error of Chunk.toReadonlyArray(Cause.failures(exit.cause))) {
+  for (const error of failuresOf(exit.cause)) {
     out.push(`String(error): ${String(error)}`)
     out.push(`JSON.stringify(error): ${JSON.stringify(error)}`)
     out.push(`inspect(error): ${inspect(error, { depth: 8 })}`)

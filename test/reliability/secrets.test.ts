@@ -6,7 +6,7 @@
  * key that the transport quotes back, put the key in no error; the handle is
  * in no log line or span, whatever the outcome.
  */
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { LinqHttpClient } from "@linq-effect/http"
@@ -81,9 +81,7 @@ describe("secrets", () => {
       Effect.provide(
         LinqHttpClient.layerConfig({ maxRetries: 0 }).pipe(
           Layer.provideMerge(FakeLinq.layer(FakeLinq.defaultSeed, { apiKey: "sk_live_another_key" })),
-          Layer.provide(
-            Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["LINQ_API_V3_API_KEY", API_KEY]])))
-          )
+          Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ LINQ_API_V3_API_KEY: API_KEY })))
         )
       )
     )
@@ -147,7 +145,7 @@ describe("secrets", () => {
 
   for (const { name, layer } of transports) {
     for (const echo of echoes) {
-      it.scopedLive(`over ${name}: ${echo.name} puts the key in no error`, () =>
+      it.live(`over ${name}: ${echo.name} puts the key in no error`, () =>
         Effect.gen(function* () {
           const capture = makeCapture()
           const fake = yield* FakeLinq.serve()
@@ -184,37 +182,35 @@ describe("secrets", () => {
         [403, "PermissionDenied", (h: string) => `${h}: sending to this recipient is not permitted.`],
         [500, "ServerError", (h: string) => `upstream error while delivering to <${h}>`]
       ] as const) {
-        it.scopedLive(
-          `over ${name}: a ${status} quoting ${quoted} has it masked in message and in no span`,
-          () =>
-            Effect.gen(function* () {
-              const capture = makeCapture()
-              const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
-              yield* fake.inject(Fault.status(status, { message: wording(quoted) }), { times: "always" })
-              const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
-              const linq = yield* LinqHttpClient.make({
-                apiKey: API_KEY,
-                baseUrl: fake.baseUrl,
-                maxRetries: 0
-              }).pipe(Effect.provideService(HttpClient.HttpClient, platform))
-              const exit = yield* runOperation("add", CHAT, HANDLE).pipe(
-                Effect.provideService(LinqHttpClient, linq),
-                captured(capture),
-                Effect.exit
-              )
-              const error = Option.getOrThrow(errorOf(exit)) as {
-                _tag: string
-                message: string
-                serverMessage?: string
-              }
-              expect(error._tag).toBe(tag)
-              expect(error.message).toBe(wording(mask))
-              expect(error.serverMessage).toBe(wording(quoted))
-              const pretty = exit._tag === "Failure" ? Cause.pretty(exit.cause) : ""
-              const texts = [pretty, String(error), ...capture.logs, ...capture.spanTexts()]
-              expect(leaksOf(quoted, texts)).toEqual([])
-              expect(leaks(API_KEY, exit, capture)).toEqual([])
-            })
+        it.live(`over ${name}: a ${status} quoting ${quoted} has it masked in message and in no span`, () =>
+          Effect.gen(function* () {
+            const capture = makeCapture()
+            const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
+            yield* fake.inject(Fault.status(status, { message: wording(quoted) }), { times: "always" })
+            const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
+            const linq = yield* LinqHttpClient.make({
+              apiKey: API_KEY,
+              baseUrl: fake.baseUrl,
+              maxRetries: 0
+            }).pipe(Effect.provideService(HttpClient.HttpClient, platform))
+            const exit = yield* runOperation("add", CHAT, HANDLE).pipe(
+              Effect.provideService(LinqHttpClient, linq),
+              captured(capture),
+              Effect.exit
+            )
+            const error = Option.getOrThrow(errorOf(exit)) as {
+              _tag: string
+              message: string
+              serverMessage?: string
+            }
+            expect(error._tag).toBe(tag)
+            expect(error.message).toBe(wording(mask))
+            expect(error.serverMessage).toBe(wording(quoted))
+            const pretty = exit._tag === "Failure" ? Cause.pretty(exit.cause) : ""
+            const texts = [pretty, String(error), ...capture.logs, ...capture.spanTexts()]
+            expect(leaksOf(quoted, texts)).toEqual([])
+            expect(leaks(API_KEY, exit, capture)).toEqual([])
+          })
         )
       }
     }
@@ -223,7 +219,7 @@ describe("secrets", () => {
     // client refuses it when it is built (a defect that does not quote it, and
     // nothing is sent); padded with spaces, the transport trims it.
     for (const key of [`${API_KEY}\n`, `${API_KEY}\r\nX-Injected: 1`, `${API_KEY}\u0000`, ` ${API_KEY} `]) {
-      it.scopedLive(
+      it.live(
         `over ${name}: a malformed key ${JSON.stringify(key)} leaks nowhere and injects no header`,
         () =>
           Effect.gen(function* () {
@@ -236,7 +232,7 @@ describe("secrets", () => {
               maxRetries: 0
             }).pipe(Effect.provideService(HttpClient.HttpClient, platform), Effect.exit)
             if (/[\r\n\0]/.test(key)) {
-              expect(built._tag === "Failure" && Cause.isDie(built.cause)).toBe(true)
+              expect(built._tag === "Failure" && Cause.hasDies(built.cause)).toBe(true)
               expect(renderExit(built).filter((text) => text.includes(API_KEY))).toEqual([])
               expect(yield* fake.journal).toEqual([])
               return

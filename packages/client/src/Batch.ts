@@ -14,7 +14,7 @@ import type {
   RemoveParticipantError
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import type { Effect, Either } from "effect"
+import type { Effect, Result } from "effect"
 import * as internal from "./internal/batch.js"
 import { add as addOne, remove as removeOne } from "./internal/change.js"
 import type { ParticipantRequestOptions } from "./Participants.js"
@@ -29,7 +29,8 @@ import type { ParticipantRequestOptions } from "./Participants.js"
 export const DEFAULT_CONCURRENCY: number = internal.DEFAULT_CONCURRENCY
 
 /**
- * What became of one input handle: its single call's success or error.
+ * What became of one input handle: its single call's success or error, as a
+ * `Result` (`result.success` or `result.failure`; an `Either` on the 0.x line).
  *
  * @since 0.2.0
  * @category models
@@ -37,7 +38,7 @@ export const DEFAULT_CONCURRENCY: number = internal.DEFAULT_CONCURRENCY
 export interface ParticipantOutcome<A, E> {
   /** The handle as given. */
   readonly handle: string
-  readonly result: Either.Either<A, E>
+  readonly result: Result.Result<A, E>
 }
 
 /**
@@ -55,7 +56,7 @@ export interface BatchOptions extends ParticipantRequestOptions {
    * `NaN`, a fraction) fails the whole call with `InvalidOption`, and nothing
    * is sent.
    */
-  readonly concurrency?: number | "unbounded"
+  readonly concurrency?: number | "unbounded" | undefined
 }
 
 /**
@@ -87,7 +88,7 @@ const remove = internal.batch("removeParticipants", removeOne)
  *
  * @example
  * ```ts
- * import { Effect, Either } from "effect"
+ * import { Effect, Result } from "effect"
  * import { addParticipants } from "@linq-effect/client"
  *
  * const program = addParticipants(
@@ -97,7 +98,7 @@ const remove = internal.batch("removeParticipants", removeOne)
  * ).pipe(
  *   Effect.tap((outcomes) =>
  *     Effect.forEach(outcomes, ({ handle, result }) =>
- *       Effect.log(Either.isRight(result) ? `${handle}: queued` : `${handle}: ${result.left._tag}`)
+ *       Effect.log(Result.isSuccess(result) ? `${handle}: queued` : `${handle}: ${result.failure._tag}`)
  *     )
  *   )
  * )
@@ -126,13 +127,13 @@ export const addParticipants = <H extends Iterable<string | Handle>>(
  *
  * @example
  * ```ts
- * import { Effect, Either } from "effect"
+ * import { Effect, Result } from "effect"
  * import { removeParticipants } from "@linq-effect/client"
  *
  * const program = removeParticipants("550e8400-e29b-41d4-a716-446655440000", [
  *   "+12052499136",
  *   "+12223334444"
- * ]).pipe(Effect.map((outcomes) => outcomes.filter((o) => Either.isLeft(o.result)).length))
+ * ]).pipe(Effect.map((outcomes) => outcomes.filter((o) => Result.isFailure(o.result)).length))
  * ```
  *
  * @since 0.2.0

@@ -24,11 +24,11 @@ export const CHAT_PATH = internal.CHAT_PATH
  */
 export interface RequestOptions {
   /** How long one attempt may take (default: the client's, 60 seconds). */
-  readonly timeout?: Duration.DurationInput
+  readonly timeout?: Duration.Input | undefined
   /** Retries after the first attempt (default: the client's, 2). */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /** Extra headers for this call's requests (they cannot replace `Authorization`). */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**

@@ -73,14 +73,14 @@ export type RuleMode = internal.RuleMode
  */
 export interface ParticipantRequestOptions {
   /** How long one attempt may take (default: the client's, 60 seconds). */
-  readonly timeout?: Duration.DurationInput
+  readonly timeout?: Duration.Input | undefined
   /** Retries after the first attempt (default: the client's, 2). */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /**
    * Headers of this call only (a request id, an idempotency key). They can
    * never replace `Authorization`.
    */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /**
    * How rule violations are told (default `"diagnose"`): see
    * {@link RuleMode}. `"diagnose"` costs nothing on success; after a vague
@@ -90,7 +90,7 @@ export interface ParticipantRequestOptions {
    * `"preflight"` also counts the changes this client queued that the chat
    * does not show yet (for at most 2 minutes each).
    */
-  readonly rules?: RuleMode
+  readonly rules?: RuleMode | undefined
 }
 
 /**

@@ -83,7 +83,7 @@ export interface SyncResult {
  */
 export interface SyncOptions extends RequestOptions {
   /** Plan, check and return the plan, sending no change. */
-  readonly dryRun?: boolean
+  readonly dryRun?: boolean | undefined
   /**
    * Wait up to this long (a deadline, counted from the first change sent) for
    * the chat to show the changes Linq accepted (it queues them): the first read
@@ -97,14 +97,14 @@ export interface SyncOptions extends RequestOptions {
    * `MembershipPending` if the accepted changes do not show in time (its
    * `sent`, `notSent`, `failed` and `seen` say what went out and what was seen).
    */
-  readonly wait?: Duration.DurationInput
+  readonly wait?: Duration.Input | undefined
   /**
    * Changes (and capability checks) in flight at most: a whole number >= 1,
    * or `"unbounded"` (`Infinity` means the same); default 4. Any other value
    * (0, a negative, `NaN`, a fraction) fails the sync with `InvalidOption`
    * before anything is sent (the chat is not even read).
    */
-  readonly concurrency?: number | "unbounded"
+  readonly concurrency?: number | "unbounded" | undefined
 }
 
 /**

@@ -4,7 +4,7 @@
  * concurrency, and only an invalid chat id failing the batch.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Option } from "effect"
+import { Effect, Fiber, Result } from "effect"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import { advanceUntil, CHAT_ID, linqLayer } from "../../http/test/testkit.js"
 import { addParticipants, DEFAULT_CONCURRENCY, removeParticipants } from "../src/index.js"
@@ -13,9 +13,9 @@ import { ALICE, BOB, CAROL, DAVE, ERIN, handleOf, removed } from "./membership.j
 const tags = (
   outcomes: ReadonlyArray<{
     readonly handle: string
-    readonly result: Either.Either<unknown, { readonly _tag: string }>
+    readonly result: Result.Result<unknown, { readonly _tag: string }>
   }>
-) => outcomes.map(({ handle, result }) => [handle, Either.isRight(result) ? "ok" : result.left._tag])
+) => outcomes.map(({ handle, result }) => [handle, Result.isSuccess(result) ? "ok" : result.failure._tag])
 
 describe("addParticipants", () => {
   it.effect("one outcome per input, in input order; duplicates sent once; invalid handles not sent", () =>
@@ -74,12 +74,15 @@ describe("addParticipants", () => {
   /** The number of requests sent at each moment of the test clock: the calls in flight together. */
   const inFlight = (concurrency: number | "unbounded" | undefined, handles: ReadonlyArray<string>) =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(
+      const fiber = yield* Effect.forkChild(
         addParticipants(CHAT_ID, handles, concurrency === undefined ? {} : { concurrency })
       )
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the batch ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the batch ending"
+      )
       const outcomes = yield* Fiber.join(fiber)
-      expect(outcomes.every((o) => Either.isRight(o.result))).toBe(true)
+      expect(outcomes.every((o) => Result.isSuccess(o.result))).toBe(true)
       const waves = new Map<number, number>()
       for (const r of yield* (yield* Recorder).requests) waves.set(r.at, (waves.get(r.at) ?? 0) + 1)
       return [...waves.values()]

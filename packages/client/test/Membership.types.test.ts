@@ -17,7 +17,7 @@ import type {
   SyncParticipantsError
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import type { Effect, Either } from "effect"
+import type { Effect, Result } from "effect"
 import type { BatchOptions, SyncOptions, SyncResult } from "../src/index.js"
 import {
   addParticipants,
@@ -42,23 +42,23 @@ describe("membership operation types", () => {
     expectTypeOf(checkCapability).parameter(1).toEqualTypeOf<"iMessage" | "RCS">()
   })
 
-  it("batches: outcomes with the single call's Either; only InvalidChatId or InvalidOption fails the batch", () => {
+  it("batches: outcomes with the single call's Result; only InvalidChatId or InvalidOption fails the batch", () => {
     expectTypeOf(addParticipants).returns.toEqualTypeOf<
       Effect.Effect<
         ReadonlyArray<{
           readonly handle: string
-          readonly result: Either.Either<ParticipantAddResponse, AddParticipantError>
+          readonly result: Result.Result<ParticipantAddResponse, AddParticipantError>
         }>,
         InvalidChatId | InvalidOption,
         LinqHttpClient
       >
     >()
-    expectTypeOf<Effect.Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<
+    expectTypeOf<Effect.Error<ReturnType<typeof removeParticipants>>>().toEqualTypeOf<
       InvalidChatId | InvalidOption
     >()
-    expectTypeOf<
-      Effect.Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]
-    >().toEqualTypeOf<Either.Either<ParticipantRemoveResponse, RemoveParticipantError>>()
+    expectTypeOf<Effect.Success<ReturnType<typeof removeParticipants>>[number]["result"]>().toEqualTypeOf<
+      Result.Result<ParticipantRemoveResponse, RemoveParticipantError>
+    >()
   })
 
   it("syncParticipants: SyncResult, SyncParticipantsError", () => {

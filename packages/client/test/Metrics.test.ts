@@ -5,18 +5,15 @@
  * check is a difference before/after.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Metric, Option } from "effect"
+import { Effect, Fiber, Metric } from "effect"
 import { Answer } from "../../http/test/RecordingHttpClient.js"
 import { advanceUntil, API_KEY, CHAT_ID, linqLayer } from "../../http/test/testkit.js"
 import { addParticipant, addParticipants, callDuration, callsTotal, getChat } from "../src/index.js"
 import { ALICE, BOB, group, routes } from "./membership.js"
 
 const calls = (operation: string, outcome: string) =>
-  Effect.map(
-    Metric.value(Metric.tagged(Metric.tagged(callsTotal, "operation", operation), "outcome", outcome)),
-    (s) => s.count
-  )
-const durations = (operation: string) => Metric.value(Metric.tagged(callDuration, "operation", operation))
+  Effect.map(Metric.value(Metric.withAttributes(callsTotal, { operation, outcome })), (s) => s.count)
+const durations = (operation: string) => Metric.value(Metric.withAttributes(callDuration, { operation }))
 
 /** How much each counted value grew while `effect` ran. */
 const growth = <A, E, R>(
@@ -85,8 +82,11 @@ describe("linq_client_call_duration_ms", () => {
   it.effect("the call's time on the fiber's clock", () =>
     Effect.gen(function* () {
       const before = yield* durations("getChat")
-      const fiber = yield* Effect.fork(getChat(CHAT_ID))
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the read ending")
+      const fiber = yield* Effect.forkChild(getChat(CHAT_ID))
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the read ending"
+      )
       yield* Fiber.join(fiber)
       const after = yield* durations("getChat")
       expect(after.count - before.count).toBe(1)
@@ -101,12 +101,12 @@ describe("tags", () => {
     Effect.gen(function* () {
       yield* Effect.exit(addParticipant(CHAT_ID, { handle: ALICE }))
       yield* Effect.exit(getChat(CHAT_ID))
-      const ours = (yield* Metric.snapshot).filter((pair) => pair.metricKey.name.startsWith("linq_client_"))
+      const ours = (yield* Metric.snapshot).filter((pair) => pair.id.startsWith("linq_client_"))
       expect(ours.length).toBeGreaterThan(0)
       for (const pair of ours) {
-        const tags = pair.metricKey.tags
-        expect(tags.map((t) => t.key).sort()).toEqual(
-          pair.metricKey.name === "linq_client_calls_total" ? ["operation", "outcome"] : ["operation"]
+        const tags = pair.attributes ?? {}
+        expect(Object.keys(tags).sort()).toEqual(
+          pair.id === "linq_client_calls_total" ? ["operation", "outcome"] : ["operation"]
         )
         const text = JSON.stringify(tags)
         for (const secret of [ALICE, CHAT_ID, API_KEY]) expect(text).not.toContain(secret)

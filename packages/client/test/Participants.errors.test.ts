@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import { Duration, Effect, Exit, Fiber, Option } from "effect"
+import { Duration, Effect, Exit, Fiber } from "effect"
 import type { Answer as AnswerT } from "../../http/test/RecordingHttpClient.js"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import { advanceUntil, CHAT_ID, HANDLE, linqLayer, RULE_TEXTS } from "../../http/test/testkit.js"
@@ -305,8 +305,11 @@ const runToEnd = (op: "add" | "remove") =>
       op === "add"
         ? addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
         : removeParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" })
-    const fiber = yield* Effect.fork(call)
-    yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the call ending")
+    const fiber = yield* Effect.forkChild(call)
+    yield* advanceUntil(
+      Effect.sync(() => fiber.pollUnsafe() !== undefined),
+      "the call ending"
+    )
     return { exit: yield* Fiber.await(fiber), attempts: yield* recorder.count }
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, TestClock } from "effect"
+import { Duration, Effect, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import {
   awaitDone,
@@ -27,7 +28,7 @@ describe("per-call options override the layer's", () => {
   it.effect("maxRetries: 0 on a layer of 5 retries", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, { maxRetries: 0 }))
+      const fiber = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }, { maxRetries: 0 }))
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("ServerError")
       expect(yield* recorder.count).toBe(1)
@@ -37,7 +38,7 @@ describe("per-call options override the layer's", () => {
   it.effect("maxRetries: 2 on a layer of 0 retries", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(removeParticipant(CHAT_ID, { handle: HANDLE }, { maxRetries: 2 }))
+      const fiber = yield* Effect.forkChild(removeParticipant(CHAT_ID, { handle: HANDLE }, { maxRetries: 2 }))
       yield* awaitRequests(recorder, 1)
       yield* nextAttempt(1)
       yield* nextAttempt(2)
@@ -50,10 +51,12 @@ describe("per-call options override the layer's", () => {
   it.effect("timeout: a shorter one applies to each attempt", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "2 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "2 seconds" })
+      )
       yield* awaitRequests(recorder, 1)
       yield* TestClock.adjust(1999)
-      expect((yield* Fiber.poll(fiber))._tag).toBe("None")
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust(1)
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("RequestTimeout")
@@ -65,7 +68,9 @@ describe("per-call options override the layer's", () => {
   it.effect("timeout: a longer one lets a slow answer through", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "30 seconds" }))
+      const fiber = yield* Effect.forkChild(
+        addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "30 seconds" })
+      )
       yield* awaitRequests(recorder, 1)
       yield* TestClock.adjust("10 seconds")
       expect((yield* Fiber.join(fiber)).status).toBe("accepted")
@@ -79,7 +84,7 @@ describe("per-call options override the layer's", () => {
   it.effect("both at once, and {} changes nothing", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(
+      const fiber = yield* Effect.forkChild(
         addParticipant(CHAT_ID, { handle: HANDLE }, { timeout: "1 second", maxRetries: 1 })
       )
       yield* awaitRequests(recorder, 1)
@@ -91,7 +96,7 @@ describe("per-call options override the layer's", () => {
       expect(yield* recorder.count).toBe(2)
 
       // With {} the layer's settings (no retries, an hour) hold: a 503 is final at once.
-      const second = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, {}))
+      const second = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }, {}))
       expect((yield* Effect.flip(yield* awaitDone(second)))._tag).toBe("ServerError")
       expect(yield* recorder.count).toBe(3)
     }).pipe(Effect.provide(linqLayer([Answer.never, Answer.never, busy], { maxRetries: 0, timeout: HOUR })))
@@ -102,7 +107,7 @@ describe("retries through the operations", () => {
   it.effect("a 503 then success is retried once, on the clock", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }))
+      const fiber = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }))
       yield* awaitRequests(recorder, 1)
       const wait = yield* pendingWait
       expect(wait).toBeGreaterThanOrEqual(375)
@@ -121,7 +126,7 @@ describe("retries through the operations", () => {
   it.effect("409 'already in this chat' is final at once for an add (rules: server, no chat read)", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" }))
+      const fiber = yield* Effect.forkChild(addParticipant(CHAT_ID, { handle: HANDLE }, { rules: "server" }))
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("ParticipantAlreadyInChat")
       expect(yield* recorder.count).toBe(1)

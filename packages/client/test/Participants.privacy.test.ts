@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer } from "effect"
 import type { Answer as AnswerT } from "../../http/test/RecordingHttpClient.js"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import {
@@ -57,8 +57,11 @@ describe("handles and the key stay out of logs, spans and error messages", () =>
           return Effect.gen(function* () {
             const recorder = yield* Recorder
             // "server": the rule comes from the answer's text (the default mode would need the chat's state to show it).
-            const fiber = yield* Effect.fork(op(CHAT_ID, { handle }, { rules: "server" }))
-            yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the call ending")
+            const fiber = yield* Effect.forkChild(op(CHAT_ID, { handle }, { rules: "server" }))
+            yield* advanceUntil(
+              Effect.sync(() => fiber.pollUnsafe() !== undefined),
+              "the call ending"
+            )
             const exit = yield* Fiber.await(fiber)
             // The handle did go out, in the body.
             expect((yield* recorder.request(0)).body).toStrictEqual({ handle })

@@ -23,13 +23,13 @@ type Remove = ReturnType<typeof removeParticipant>
 
 describe("operation types", () => {
   it("addParticipant: ParticipantAddResponse, exactly AddParticipantError, needs LinqHttpClient", () => {
-    expectTypeOf<Effect.Effect.Success<Add>>().toEqualTypeOf<ParticipantAddResponse>()
-    expectTypeOf<Effect.Effect.Error<Add>>().toEqualTypeOf<AddParticipantError>()
-    expectTypeOf<Effect.Effect.Context<Add>>().toEqualTypeOf<LinqHttpClient>()
+    expectTypeOf<Effect.Success<Add>>().toEqualTypeOf<ParticipantAddResponse>()
+    expectTypeOf<Effect.Error<Add>>().toEqualTypeOf<AddParticipantError>()
+    expectTypeOf<Effect.Services<Add>>().toEqualTypeOf<LinqHttpClient>()
     expectTypeOf<Add>().toEqualTypeOf<
       Effect.Effect<ParticipantAddResponse, AddParticipantError, LinqHttpClient>
     >()
-    expectTypeOf<Effect.Effect.Error<Add>["_tag"]>().toEqualTypeOf<
+    expectTypeOf<Effect.Error<Add>["_tag"]>().toEqualTypeOf<
       | "InvalidHandle"
       | "InvalidChatId"
       | "NotAGroupChat"
@@ -51,13 +51,13 @@ describe("operation types", () => {
   })
 
   it("removeParticipant: ParticipantRemoveResponse, exactly RemoveParticipantError, needs LinqHttpClient", () => {
-    expectTypeOf<Effect.Effect.Success<Remove>>().toEqualTypeOf<ParticipantRemoveResponse>()
-    expectTypeOf<Effect.Effect.Error<Remove>>().toEqualTypeOf<RemoveParticipantError>()
-    expectTypeOf<Effect.Effect.Context<Remove>>().toEqualTypeOf<LinqHttpClient>()
+    expectTypeOf<Effect.Success<Remove>>().toEqualTypeOf<ParticipantRemoveResponse>()
+    expectTypeOf<Effect.Error<Remove>>().toEqualTypeOf<RemoveParticipantError>()
+    expectTypeOf<Effect.Services<Remove>>().toEqualTypeOf<LinqHttpClient>()
     expectTypeOf<Remove>().toEqualTypeOf<
       Effect.Effect<ParticipantRemoveResponse, RemoveParticipantError, LinqHttpClient>
     >()
-    expectTypeOf<Effect.Effect.Error<Remove>["_tag"]>().toEqualTypeOf<
+    expectTypeOf<Effect.Error<Remove>["_tag"]>().toEqualTypeOf<
       | "InvalidHandle"
       | "InvalidChatId"
       | "NotAGroupChat"

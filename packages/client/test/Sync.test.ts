@@ -4,7 +4,8 @@
  * TestClock), and a chat that changes under the sync.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Fiber, Option, TestClock } from "effect"
+import { Effect, Fiber, Result } from "effect"
+import { TestClock } from "effect/testing"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import { advanceUntil, awaitRequests, CHAT_ID, linqLayer } from "../../http/test/testkit.js"
 import { syncParticipants } from "../src/index.js"
@@ -155,7 +156,7 @@ describe("applying", () => {
       const result = yield* syncParticipants(CHAT_ID, [CAROL, DAVE], { concurrency: 4 })
       expect(result.plan).toEqual({ add: [CAROL, DAVE], remove: [ALICE, BOB], keep: [ME] })
       expect(result.complete).toBe(true)
-      expect(result.added.map((s) => [s.handle, Either.isRight(s.result), s.done])).toEqual([
+      expect(result.added.map((s) => [s.handle, Result.isSuccess(s.result), s.done])).toEqual([
         [CAROL, true, true],
         [DAVE, true, true]
       ])
@@ -177,10 +178,10 @@ describe("applying", () => {
     Effect.gen(function* () {
       const result = yield* syncParticipants(CHAT_ID, [ALICE, BOB, DAVE])
       expect(
-        result.added.map((s) => [s.handle, Either.isLeft(s.result) && s.result.left._tag, s.done])
+        result.added.map((s) => [s.handle, Result.isFailure(s.result) && s.result.failure._tag, s.done])
       ).toEqual([[DAVE, "ParticipantAlreadyInChat", true]])
       expect(
-        result.removed.map((s) => [s.handle, Either.isLeft(s.result) && s.result.left._tag, s.done])
+        result.removed.map((s) => [s.handle, Result.isFailure(s.result) && s.result.failure._tag, s.done])
       ).toEqual([[CAROL, "ParticipantNotInChat", true]])
       expect(result.complete).toBe(true)
     }).pipe(
@@ -215,7 +216,7 @@ describe("applying", () => {
       const [first, second] = result.removed
       expect(first).toMatchObject({ handle: ALICE, done: true })
       expect(second).toMatchObject({ handle: BOB, done: false })
-      expect(Either.isLeft(second!.result) && second!.result.left).toMatchObject({
+      expect(Result.isFailure(second!.result) && second!.result.failure).toMatchObject({
         _tag: "TooFewParticipants",
         participants: 2
       })
@@ -235,7 +236,7 @@ describe("applying", () => {
       expect(result.removed).toHaveLength(1)
       const [step] = result.removed
       expect(step!.done).toBe(false)
-      expect(Either.isLeft(step!.result) && step!.result.left).toMatchObject({
+      expect(Result.isFailure(step!.result) && step!.result.failure).toMatchObject({
         _tag: "TooFewParticipants",
         status: 400,
         handle: CAROL
@@ -258,7 +259,7 @@ describe("applying", () => {
   it.effect("interrupted while adding: no removal was sent", () =>
     Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(syncParticipants(CHAT_ID, [CAROL, DAVE]))
+      const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [CAROL, DAVE]))
       yield* awaitRequests(recorder, 3)
       yield* Fiber.interrupt(fiber)
       expect(yield* sent).toEqual(["chat", "add", "add"])
@@ -272,8 +273,11 @@ describe("wait", () => {
   it.effect("polls until the queued changes show: confirmed", () => {
     const chat = liveChat([ALICE, BOB], { service: "SMS", delay: 3_000 })
     return Effect.gen(function* () {
-      const fiber = yield* Effect.fork(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "1 minute" }))
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the sync ending")
+      const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "1 minute" }))
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the sync ending"
+      )
       const result = yield* Fiber.join(fiber)
       expect(result).toMatchObject({ complete: true, confirmed: true })
       const requests = yield* (yield* Recorder).requests
@@ -288,7 +292,7 @@ describe("wait", () => {
     const chat = liveChat([ALICE, BOB, CAROL], { service: "SMS", delay: 3_600_000 })
     return Effect.gen(function* () {
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(syncParticipants(CHAT_ID, [ALICE, BOB], { wait: "10 seconds" }))
+      const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [ALICE, BOB], { wait: "10 seconds" }))
       // The chat read and the removal; the first poll comes 250 ms later.
       yield* awaitRequests(recorder, 2)
       let polls = 0
@@ -319,8 +323,11 @@ describe("wait", () => {
   it.effect("newcomers that never show: the removals are not sent, and are what is still to leave", () => {
     const chat = liveChat([ALICE, BOB], { service: "SMS", delay: 3_600_000 })
     return Effect.gen(function* () {
-      const fiber = yield* Effect.fork(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "5 seconds" }))
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the sync ending")
+      const fiber = yield* Effect.forkChild(syncParticipants(CHAT_ID, [CAROL, DAVE], { wait: "5 seconds" }))
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the sync ending"
+      )
       const error = yield* Effect.flip(Fiber.join(fiber))
       expect(error).toMatchObject({
         _tag: "MembershipPending",

@@ -11,14 +11,15 @@ import { syncParticipants } from "@linq-effect/client"
 import type { MembershipPending } from "@linq-effect/core"
 import { LinqHttpClient, type LinqHttpClientOptions } from "@linq-effect/http"
 import { FakeLinq, type FakeLinqOptions, Fault, type RouteName } from "@linq-effect/testing"
-import { Clock, Duration, Effect, Either, Fiber, Layer, Option, TestClock } from "effect"
+import { Clock, Duration, Effect, Fiber, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
 
 const C = FakeLinq.chats
 const H = FakeLinq.handles
 
 /** The SDK over an in-process FakeLinq; every test says its queue delay. */
 const inProcess = (
-  fake: FakeLinqOptions & { readonly queueDelay: Duration.DurationInput },
+  fake: FakeLinqOptions & { readonly queueDelay: Duration.Input },
   client: Partial<LinqHttpClientOptions> = { maxRetries: 0 }
 ) =>
   LinqHttpClient.layer({ apiKey: "test", ...client }).pipe(
@@ -29,9 +30,10 @@ const journal = Effect.flatMap(FakeLinq, (fake) => fake.journal)
 const routes = Effect.map(journal, (entries) => entries.map((e) => e.route))
 const count = (route: RouteName) => Effect.map(routes, (rs) => rs.filter((r) => r === route).length)
 /** Real time for the forked sync to do what the clock lets it (in-process requests are async). */
-const settle = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3))).pipe(
-  Effect.repeatN(4)
-)
+const settle = Effect.gen(function* () {
+  for (let i = 0; i < 5; i++)
+    yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 3)))
+})
 
 /** Waits on real time, a millisecond at a time, until `check` holds; dies after ~2 s. */
 const eventually = <R>(check: Effect.Effect<boolean, never, R>, what: string) =>
@@ -40,12 +42,12 @@ const eventually = <R>(check: Effect.Effect<boolean, never, R>, what: string) =>
       if (yield* check) return
       yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
     }
-    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+    return yield* Effect.die(new Error(`timed out waiting for ${what}`))
   })
 
 /** Waits until the journal holds `n` requests of `route` (the sync is then asleep on the clock). */
 const awaitCount = (route: RouteName, n: number) =>
-  Effect.zipRight(
+  Effect.andThen(
     eventually(
       Effect.map(count(route), (c) => c === n),
       `${n} ${route}`
@@ -57,11 +59,11 @@ const awaitCount = (route: RouteName, n: number) =>
 const runToEnd = <A, E>(fiber: Fiber.Fiber<A, E>, step = 50, limit = 120_000) =>
   Effect.gen(function* () {
     while ((yield* Clock.currentTimeMillis) <= limit) {
-      if (Option.isSome(yield* Fiber.poll(fiber))) return yield* Clock.currentTimeMillis
+      if (fiber.pollUnsafe() !== undefined) return yield* Clock.currentTimeMillis
       yield* TestClock.adjust(step)
       yield* settle
     }
-    return yield* Effect.dieMessage("the sync did not end")
+    return yield* Effect.die(new Error("the sync did not end"))
   })
 
 const pendingOf = <A>(fiber: Fiber.Fiber<A, unknown>) =>
@@ -105,7 +107,7 @@ describe("the first read comes after 250 ms", () => {
     for (const wait of ["2 seconds", "1 minute"] as const) {
       it.effect(`${c.name}, wait ${wait}: no read at 249 ms, one at 250 ms`, () =>
         Effect.gen(function* () {
-          const fiber = yield* Effect.fork(syncParticipants(c.chatId, c.desired, { wait }))
+          const fiber = yield* Effect.forkChild(syncParticipants(c.chatId, c.desired, { wait }))
           // The planning read and the changes (the adds, when there are any).
           yield* awaitCount(c.route, c.changes)
           expect(yield* count("getChat")).toBe(1)
@@ -131,7 +133,7 @@ describe("the wait is a deadline", () => {
     for (const wait of [1_000, 3_000, 10_000].filter((w) => w < takes)) {
       it.effect(`${what}, wait ${wait} ms: cut at the deadline, not retried, MembershipPending`, () =>
         Effect.gen(function* () {
-          const fiber = yield* Effect.fork(
+          const fiber = yield* Effect.forkChild(
             syncParticipants(C.iMessageGroup, [H.alice, H.bob, H.carol], { wait })
           )
           yield* awaitCount("remove", 1)
@@ -141,9 +143,12 @@ describe("the wait is a deadline", () => {
           // The read has the time left (not the 60 s call timeout), and no retry.
           yield* TestClock.adjust(wait - 251)
           yield* settle
-          expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+          expect(fiber.pollUnsafe() === undefined).toBe(true)
           yield* TestClock.adjust(1)
-          yield* eventually(Effect.map(Fiber.poll(fiber), Option.isSome), "the sync ending at the deadline")
+          yield* eventually(
+            Effect.sync(() => fiber.pollUnsafe() !== undefined),
+            "the sync ending at the deadline"
+          )
           const error = yield* pendingOf(fiber)
           expect(error).toMatchObject({
             _tag: "MembershipPending",
@@ -167,7 +172,7 @@ describe("the wait is a deadline", () => {
     "each read's timeout is the call's, cut to the time left: reads at 0.25, 2.75, 5.75, 9.75 s",
     () =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.fork(
+        const fiber = yield* Effect.forkChild(
           syncParticipants(C.iMessageGroup, [H.alice, H.bob, H.carol], {
             wait: "10 seconds",
             timeout: "2 seconds"
@@ -193,9 +198,12 @@ describe("the wait is a deadline", () => {
         }
         yield* TestClock.setTime(9_999)
         yield* settle
-        expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+        expect(fiber.pollUnsafe() === undefined).toBe(true)
         yield* TestClock.setTime(10_000)
-        yield* eventually(Effect.map(Fiber.poll(fiber), Option.isSome), "the sync ending at the deadline")
+        yield* eventually(
+          Effect.sync(() => fiber.pollUnsafe() !== undefined),
+          "the sync ending at the deadline"
+        )
         expect((yield* pendingOf(fiber)).readError?._tag).toBe("RequestTimeout")
         expect(yield* count("getChat")).toBe(5)
       }).pipe(Effect.provide(inProcess({ queueDelay: "1 hour" }, { maxRetries: 2 })))
@@ -204,7 +212,7 @@ describe("the wait is a deadline", () => {
   for (const wait of [600, 1_000, 2_500, 7_000, 12_345]) {
     it.effect(`changes that never show, wait ${wait} ms: ends by the deadline, after reading`, () =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait }))
+        const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait }))
         const end = yield* runToEnd(fiber, 125)
         expect(end).toBeLessThanOrEqual(wait)
         expect(yield* count("getChat")).toBeGreaterThan(1)
@@ -233,7 +241,9 @@ describe("a read that fails while waiting is retried on the schedule", () => {
       it.effect(`${what}, queue delay ${queueDelay}: the removals go out, confirmed`, () =>
         Effect.gen(function* () {
           const fake = yield* FakeLinq
-          const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait: "30 seconds" }))
+          const fiber = yield* Effect.forkChild(
+            syncParticipants(C.iMessageGroup, swap, { wait: "30 seconds" })
+          )
           yield* awaitCount("add", 2)
           yield* fake.inject(fault, { route: "getChat", times })
           yield* runToEnd(fiber, 250)
@@ -263,7 +273,7 @@ describe("a read that fails while waiting is retried on the schedule", () => {
     it.effect(`every read answered ${what}: MembershipPending (not ${tag}), adds sent, removals not`, () =>
       Effect.gen(function* () {
         const fake = yield* FakeLinq
-        const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait: "5 seconds" }))
+        const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait: "5 seconds" }))
         yield* awaitCount("add", 2)
         yield* fake.inject(fault, { route: "getChat", times: "always" })
         const end = yield* runToEnd(fiber, 250)
@@ -289,7 +299,7 @@ describe("a read that fails while waiting is retried on the schedule", () => {
   it.effect("reads fail only after the newcomers showed: the last chat seen, and the failure noted", () =>
     Effect.gen(function* () {
       const fake = yield* FakeLinq
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait: "4 seconds" }))
+      const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait: "4 seconds" }))
       yield* awaitCount("add", 2)
       yield* TestClock.adjust(250)
       yield* awaitCount("remove", 2)
@@ -317,7 +327,7 @@ describe("confirmed only when a read showed the whole wanted set", () => {
         Effect.gen(function* () {
           const fake = yield* FakeLinq
           yield* fake.inject(Fault.status(503), { route: "add", times: "always" })
-          const fiber = yield* Effect.fork(
+          const fiber = yield* Effect.forkChild(
             syncParticipants(C.iMessageGroup, [H.alice, H.bob, H.carol, H.dave, H.newcomer], { wait })
           )
           yield* runToEnd(fiber, 250)
@@ -333,7 +343,7 @@ describe("confirmed only when a read showed the whole wanted set", () => {
           Effect.gen(function* () {
             const fake = yield* FakeLinq
             yield* fake.inject(Fault.status(503), { route: "add", times: "always" })
-            const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait }))
+            const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait }))
             yield* runToEnd(fiber, 250)
             const result = yield* Fiber.join(fiber)
             expect(result).toMatchObject({ complete: false, confirmed: false })
@@ -349,7 +359,7 @@ describe("confirmed only when a read showed the whole wanted set", () => {
         Effect.gen(function* () {
           const fake = yield* FakeLinq
           yield* fake.inject(Fault.status(503), { route: "remove", times: "always" })
-          const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait }))
+          const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait }))
           yield* runToEnd(fiber, 250)
           const result = yield* Fiber.join(fiber)
           expect(result).toMatchObject({ complete: false, confirmed: false })
@@ -368,7 +378,7 @@ describe("confirmed only when a read showed the whole wanted set", () => {
     Effect.gen(function* () {
       const fake = yield* FakeLinq
       yield* fake.inject(Fault.answerLost, { route: "add" })
-      const fiber = yield* Effect.fork(
+      const fiber = yield* Effect.forkChild(
         syncParticipants(C.iMessageGroup, [H.alice, H.bob, H.carol, H.dave, H.newcomer], {
           wait: "10 seconds"
         })
@@ -377,7 +387,7 @@ describe("confirmed only when a read showed the whole wanted set", () => {
       const result = yield* Fiber.join(fiber)
       expect(result).toMatchObject({ complete: false, confirmed: true })
       const [step] = result.added
-      expect(Either.isLeft(step!.result) && step!.result.left._tag).toBe("ConnectionError")
+      expect(Result.isFailure(step!.result) && step!.result.failure._tag).toBe("ConnectionError")
     }).pipe(Effect.provide(inProcess({ queueDelay: "0 millis" })))
   )
 })
@@ -386,7 +396,7 @@ describe("MembershipPending tells the changes pending from those not sent", () =
   for (const wait of ["2 seconds", "5 seconds", "10 seconds"] as const) {
     it.effect(`a swap in a group of 3, wait ${wait}: the add is pending, the removal not sent`, () =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.fork(
+        const fiber = yield* Effect.forkChild(
           syncParticipants(C.smallGroup, [H.alice, H.bob, H.newcomer], { wait })
         )
         const end = yield* runToEnd(fiber, 250)
@@ -413,7 +423,7 @@ describe("MembershipPending tells the changes pending from those not sent", () =
     Effect.gen(function* () {
       const fake = yield* FakeLinq
       yield* fake.inject(Fault.status(503), { route: "add", times: "always" })
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, swap, { wait: "3 seconds" }))
+      const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, swap, { wait: "3 seconds" }))
       yield* runToEnd(fiber, 250)
       const error = yield* pendingOf(fiber)
       expect(error).toMatchObject({
@@ -433,7 +443,7 @@ describe("MembershipPending tells the changes pending from those not sent", () =
   it.effect("every change sent and accepted: all pending, none 'not sent'", () =>
     Effect.gen(function* () {
       const desired = [H.alice, H.bob, H.carol, H.dave, H.newcomer, H.iMessageCapable]
-      const fiber = yield* Effect.fork(syncParticipants(C.iMessageGroup, desired, { wait: "2 seconds" }))
+      const fiber = yield* Effect.forkChild(syncParticipants(C.iMessageGroup, desired, { wait: "2 seconds" }))
       yield* runToEnd(fiber, 250)
       const error = yield* pendingOf(fiber)
       expect(error).toMatchObject({

@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { type Chat, GroupChatRules, type ChatHandle } from "@linq-effect/core"
-import { DateTime, Duration, Effect, Either, Option, TestClock } from "effect"
+import { DateTime, Duration, Effect, Option, Result } from "effect"
+import { TestClock } from "effect/testing"
 import { makeInMemory, PENDING_BOUND, project } from "../src/internal/ledger.js"
 
 const CHAT = "chat-1"
-const at = DateTime.unsafeMake("2026-01-02T03:04:05Z")
+const at = DateTime.makeUnsafe("2026-01-02T03:04:05Z")
 
 const chatOf = (active: ReadonlyArray<string>, gone: ReadonlyArray<string> = []): Chat => ({
   id: CHAT,
@@ -119,22 +120,22 @@ describe("the in-memory ledger", () => {
       const chat = chatOf(["+1", "+2", "+3", "+4"])
       const check = (handle: string) => (projected: Chat) => GroupChatRules.checkRemove(projected, handle)
       const first = yield* ledger.reserve(CHAT, chat, { op: "remove", handle: "+1" }, check("+1"))
-      expect(Either.isRight(first)).toBe(true)
+      expect(Result.isSuccess(first)).toBe(true)
       // The reserved removal already counts: a second one would leave 2.
       const second = yield* ledger.reserve(CHAT, chat, { op: "remove", handle: "+2" }, check("+2"))
-      expect(Either.getLeft(second).pipe(Option.map((v) => v._tag))).toEqual(
+      expect(Result.getFailure(second).pipe(Option.map((v) => v._tag))).toEqual(
         Option.some("TooFewParticipants")
       )
-      if (Either.isRight(first)) yield* ledger.release(first.right)
+      if (Result.isSuccess(first)) yield* ledger.release(first.success)
       const third = yield* ledger.reserve(CHAT, chat, { op: "remove", handle: "+2" }, check("+2"))
-      expect(Either.isRight(third)).toBe(true)
-      if (Either.isRight(third)) yield* ledger.commit(third.right)
+      expect(Result.isSuccess(third)).toBe(true)
+      if (Result.isSuccess(third)) yield* ledger.commit(third.success)
       expect((yield* ledger.observe(CHAT, chat)).map((e) => [e.handle, e.reserved])).toEqual([["+2", false]])
       // A reservation is not dropped by a read, nor by the bound, while its request runs.
       const fourth = yield* ledger.reserve(CHAT, chat, { op: "add", handle: "+7" }, allow)
       yield* TestClock.adjust("10 minutes")
       yield* ledger.observe(CHAT, chatOf(["+1", "+2", "+3", "+4", "+7"]))
-      if (Either.isRight(fourth)) yield* ledger.commit(fourth.right)
+      if (Result.isSuccess(fourth)) yield* ledger.commit(fourth.success)
       expect((yield* ledger.observe(CHAT, chat)).map((e) => [e.handle, e.op, e.reserved])).toEqual([
         ["+7", "add", false]
       ])
@@ -152,7 +153,7 @@ describe("the in-memory ledger", () => {
         for (let i = 0; i < chats; i++) yield* ledger.record(`chat-${i}`, "add", `+1555000${i}`)
         expect(yield* ledger.size).toBe(chats)
         // Within the bound, every chat's change still counts, and a change elsewhere sweeps nothing.
-        yield* TestClock.adjust(Duration.subtract(Duration.decode(bound), Duration.millis(1)))
+        yield* TestClock.adjust(Duration.subtract(Duration.fromInputUnsafe(bound), Duration.millis(1)))
         yield* ledger.record("other", "remove", "+19")
         expect(yield* ledger.size).toBe(chats + 1)
         // At the bound, one change anywhere sweeps every chat: only the two recent ones stay.

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { AddParticipantError, RemoveParticipantError } from "@linq-effect/core"
 import type { ErrorMapping, LinqHttpClient } from "@linq-effect/http"
-import { Effect, Fiber, Option, TestClock } from "effect"
+import { Effect, Fiber, Option } from "effect"
+import { TestClock } from "effect/testing"
 import type { Answer as AnswerT } from "../../http/test/RecordingHttpClient.js"
 import { Answer, Recorder } from "../../http/test/RecordingHttpClient.js"
 import { advanceUntil, awaitDone, awaitRequests, CHAT_ID, linqLayer } from "../../http/test/testkit.js"
@@ -125,9 +126,9 @@ const run = (op: "add" | "remove", rules: RuleMode | undefined, handle = ALICE) 
       op === "add"
         ? addParticipant(CHAT_ID, { handle }, options)
         : removeParticipant(CHAT_ID, { handle }, options)
-    const exit = yield* Effect.either(call)
+    const exit = yield* Effect.result(call)
     const sent = routesSent(yield* (yield* Recorder).requests)
-    return { error: exit._tag === "Left" ? exit.left : undefined, sent }
+    return { error: exit._tag === "Failure" ? exit.failure : undefined, sent }
   })
 
 const vague = (message: string, status = 400, code: number | undefined = 1005): AnswerT =>
@@ -422,11 +423,14 @@ describe("words that merely look like a rule", () => {
         op === "add"
           ? addParticipant(CHAT_ID, { handle }, options)
           : removeParticipant(CHAT_ID, { handle }, options)
-      const fiber = yield* Effect.fork(Effect.either(call))
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the change ending")
+      const fiber = yield* Effect.forkChild(Effect.result(call))
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the change ending"
+      )
       const result = yield* Fiber.join(fiber)
       const sent = routesSent(yield* (yield* Recorder).requests)
-      return { error: result._tag === "Left" ? result.left : undefined, sent }
+      return { error: result._tag === "Failure" ? result.failure : undefined, sent }
     })
 
   describe("server mode: no rule is read into them", () => {
@@ -564,7 +568,9 @@ describe("words that merely look like a rule", () => {
     it.effect.each([3, 17])("the retry after a guess not borne out obeys Retry-After: %i s", (seconds) =>
       Effect.gen(function* () {
         const recorder = yield* Recorder
-        const fiber = yield* Effect.fork(Effect.either(addParticipant(CHAT_ID, { handle: DAVE }, RETRYING)))
+        const fiber = yield* Effect.forkChild(
+          Effect.result(addParticipant(CHAT_ID, { handle: DAVE }, RETRYING))
+        )
         yield* awaitRequests(recorder, 2)
         // Not at the policy's 0.5 s: at the server's word.
         yield* TestClock.adjust(seconds * 1000 - 1)
@@ -572,7 +578,7 @@ describe("words that merely look like a rule", () => {
         expect(yield* recorder.count).toBe(2)
         yield* TestClock.adjust(1)
         const result = yield* Fiber.join(fiber)
-        expect(result._tag).toBe("Right")
+        expect(result._tag).toBe("Success")
         expect(routesSent(yield* recorder.requests)).toEqual(["add", "chat", "add"])
       }).pipe(
         Effect.provide(
@@ -673,10 +679,13 @@ describe("diagnose mode: the diagnosis is bounded", () => {
 
   it.effect.each(unreadable)("a vague 400, the chat read answering %s: POST then one GET", ([, read]) =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(
+      const fiber = yield* Effect.forkChild(
         Effect.flip(removeParticipant(CHAT_ID, { handle: ALICE }, { maxRetries: 2, timeout: "1 hour" }))
       )
-      yield* advanceUntil(Effect.map(Fiber.poll(fiber), Option.isSome), "the removal ending")
+      yield* advanceUntil(
+        Effect.sync(() => fiber.pollUnsafe() !== undefined),
+        "the removal ending"
+      )
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "InvalidRequest", status: 400, message: "Bad request" })
       expect(routesSent(yield* (yield* Recorder).requests)).toEqual(["remove", "chat"])
@@ -693,7 +702,7 @@ describe("diagnose mode: the diagnosis is bounded", () => {
     "a chat read taking %i ms, timeout %s: the refusal after %i ms, one read",
     ([delay, timeout, budget]) =>
       Effect.gen(function* () {
-        const fiber = yield* Effect.fork(
+        const fiber = yield* Effect.forkChild(
           Effect.flip(
             addParticipant(
               CHAT_ID,
@@ -706,7 +715,7 @@ describe("diagnose mode: the diagnosis is bounded", () => {
         yield* TestClock.adjust(budget - 1)
         yield* breathe
         // Not cut before its budget…
-        expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+        expect(fiber.pollUnsafe() === undefined).toBe(true)
         yield* TestClock.adjust(1)
         // …and over at it: the original refusal, one read sent.
         const exit = yield* awaitDone(fiber)
@@ -729,13 +738,13 @@ describe("diagnose mode: the diagnosis is bounded", () => {
 
   it.effect("the capability check counts in the same budget", () =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(
+      const fiber = yield* Effect.forkChild(
         Effect.flip(addParticipant(CHAT_ID, { handle: DAVE }, { maxRetries: 2 }))
       )
       yield* breathe
       yield* TestClock.adjust(1999)
       yield* breathe
-      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      expect(fiber.pollUnsafe() === undefined).toBe(true)
       yield* TestClock.adjust(1)
       const exit = yield* awaitDone(fiber)
       expect(exit).toMatchObject({ _tag: "Success", value: { _tag: "InvalidRequest" } })

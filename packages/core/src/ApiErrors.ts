@@ -18,9 +18,9 @@ const ApiAnswer = {
    * `message` had handles masked. May hold personal data (the handles it
    * quoted): keep it out of logs and spans.
    */
-  serverMessage: Schema.optionalWith(Schema.String, { exact: true }),
-  code: Schema.optionalWith(Schema.Number, { exact: true }),
-  traceId: Schema.optionalWith(Schema.String, { exact: true })
+  serverMessage: Schema.optionalKey(Schema.String),
+  code: Schema.optionalKey(Schema.Number),
+  traceId: Schema.optionalKey(Schema.String)
 }
 
 /**
@@ -56,8 +56,12 @@ export class ChatNotFound extends Schema.TaggedError<ChatNotFound>()("ChatNotFou
  */
 export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
   ...ApiAnswer,
-  /** A `Duration`; encoded as JSON-safe data (`Schema.Duration`), so the error can cross a process boundary. */
-  retryAfter: Schema.optionalWith(Schema.Duration, { exact: true })
+  /**
+   * A `Duration`. The error's JSON codec (`Schema.toCodecJson(...)`) writes it
+   * as `{ "_tag": "Millis", "value": n }` (or `Nanos`, `Infinity`), so the
+   * error can cross a process boundary.
+   */
+  retryAfter: Schema.optionalKey(Schema.Duration)
 }) {}
 
 /**

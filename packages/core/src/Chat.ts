@@ -7,8 +7,8 @@
 import { Schema } from "effect"
 import { ServiceType } from "./ServiceType.js"
 
-const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
-  Schema.optionalWith(Schema.NullOr(schema), { exact: true })
+/** An optional key that may be `null`; `null` is kept as sent. */
+const optionalNullable = <S extends Schema.Top>(schema: S) => Schema.optionalKey(Schema.NullOr(schema))
 
 /**
  * A string value Linq sent that this SDK does not know (a new service such
@@ -20,7 +20,7 @@ const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
  * @since 0.2.0
  * @category schemas
  */
-export const UnknownValue = Schema.String.pipe(Schema.brand("@linq-effect/core/UnknownValue")).annotations({
+export const UnknownValue = Schema.String.pipe(Schema.brand("@linq-effect/core/UnknownValue")).annotate({
   identifier: "UnknownValue"
 })
 
@@ -38,7 +38,7 @@ export type UnknownValue = typeof UnknownValue.Type
  * @since 0.2.0
  * @category schemas
  */
-export const ChatService = Schema.Union(ServiceType, UnknownValue).annotations({ identifier: "ChatService" })
+export const ChatService = Schema.Union([ServiceType, UnknownValue]).annotate({ identifier: "ChatService" })
 
 /**
  * @since 0.2.0
@@ -62,7 +62,7 @@ export const isKnownService: (service: ChatService) => service is ServiceType = 
  * @since 0.1.0
  * @category schemas
  */
-export const ChatHandleStatus = Schema.Literal("active", "left", "removed").annotations({
+export const ChatHandleStatus = Schema.Literals(["active", "left", "removed"]).annotate({
   identifier: "ChatHandleStatus"
 })
 
@@ -81,7 +81,7 @@ export type ChatHandleStatus = typeof ChatHandleStatus.Type
  * @since 0.2.0
  * @category schemas
  */
-export const ChatHandleStatusValue = Schema.Union(ChatHandleStatus, UnknownValue).annotations({
+export const ChatHandleStatusValue = Schema.Union([ChatHandleStatus, UnknownValue]).annotate({
   identifier: "ChatHandleStatusValue"
 })
 
@@ -111,11 +111,11 @@ export const ChatHandle = Schema.Struct({
   id: Schema.String,
   handle: Schema.String,
   service: ChatService,
-  joined_at: Schema.DateTimeUtc,
+  joined_at: Schema.DateTimeUtcFromString,
   is_me: optionalNullable(Schema.Boolean),
-  left_at: optionalNullable(Schema.DateTimeUtc),
+  left_at: optionalNullable(Schema.DateTimeUtcFromString),
   status: optionalNullable(ChatHandleStatusValue)
-}).annotations({ identifier: "ChatHandle" })
+}).annotate({ identifier: "ChatHandle" })
 
 /**
  * @since 0.1.0
@@ -145,9 +145,9 @@ export const Chat = Schema.Struct({
   handles: Schema.Array(ChatHandle),
   is_group: Schema.Boolean,
   is_archived: optionalNullable(Schema.Boolean),
-  created_at: Schema.DateTimeUtc,
-  updated_at: Schema.DateTimeUtc
-}).annotations({ identifier: "Chat" })
+  created_at: Schema.DateTimeUtcFromString,
+  updated_at: Schema.DateTimeUtcFromString
+}).annotate({ identifier: "Chat" })
 
 /**
  * @since 0.1.0

@@ -3,12 +3,14 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { InvalidChatId } from "./Errors.js"
 
 const MAX_LENGTH = 256
 /** No whitespace, control/format characters, lone surrogates, `/ ? # % \`. */
 const UNSAFE = /[\s\p{C}/?#%\\]/u
+/** What generated chat ids look like (a lower-case UUID). */
+const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
 /**
  * A chat id: non-empty, at most 256 characters, no whitespace or control
@@ -18,14 +20,18 @@ const UNSAFE = /[\s\p{C}/?#%\\]/u
  * @since 0.1.0
  * @category schemas
  */
-export const ChatId = Schema.String.pipe(
-  Schema.filter((s) => s.length > 0 && s.length <= MAX_LENGTH && s !== "." && s !== ".." && !UNSAFE.test(s), {
-    message: () =>
-      "a chat id must be 1 to 256 characters with no whitespace, control characters or / ? # % \\",
-    arbitrary: () => (fc) => fc.uuid()
-  }),
+export const ChatId = Schema.String.check(
+  Schema.makeFilter(
+    (s: string) => s.length > 0 && s.length <= MAX_LENGTH && s !== "." && s !== ".." && !UNSAFE.test(s),
+    {
+      message: "a chat id must be 1 to 256 characters with no whitespace, control characters or / ? # % \\",
+      // Generated chat ids look like Linq's: UUIDs.
+      arbitraryConstraint: { patterns: [{ source: UUID, flags: "" }] }
+    }
+  )
+).pipe(
   Schema.brand("ChatId"),
-  Schema.annotations({
+  Schema.annotate({
     identifier: "ChatId",
     description: "A Linq chat id (a UUID), safe as one URL path segment",
     examples: ["550e8400-e29b-41d4-a716-446655440000" as never]
@@ -38,7 +44,7 @@ export const ChatId = Schema.String.pipe(
  */
 export type ChatId = typeof ChatId.Type
 
-const decodeChatId = Schema.decodeUnknownEither(ChatId)
+const decodeChatId = Schema.decodeUnknownResult(ChatId)
 
 const describeProblem = (input: string): string => {
   if (input.length === 0) return "it is empty"
@@ -63,8 +69,8 @@ const describeProblem = (input: string): string => {
  * @category constructors
  */
 export const parseChatId = (input: string): Effect.Effect<ChatId, InvalidChatId> =>
-  Either.match(decodeChatId(input), {
-    onLeft: () =>
+  Result.match(decodeChatId(input), {
+    onFailure: () =>
       Effect.fail(
         typeof input === "string"
           ? new InvalidChatId({ input, reason: describeProblem(input) })
@@ -73,5 +79,5 @@ export const parseChatId = (input: string): Effect.Effect<ChatId, InvalidChatId>
               reason: `expected a string, got ${input === null ? "null" : typeof input}`
             })
       ),
-    onRight: Effect.succeed
+    onSuccess: Effect.succeed
   })

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { optionalKeyNullable } from "./internal/schema.js"
 
 /**
  * `{ "success": false, "error": { "status", "code", "message" }, "trace_id" }`.
@@ -14,14 +15,14 @@ import { Schema } from "effect"
  * @category schemas
  */
 export const ErrorEnvelope = Schema.Struct({
-  success: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  success: Schema.optionalKey(Schema.Boolean),
   error: Schema.Struct({
-    status: Schema.optionalWith(Schema.Number, { exact: true, nullable: true }),
-    code: Schema.optionalWith(Schema.Number, { exact: true, nullable: true }),
-    message: Schema.optionalWith(Schema.String, { exact: true, nullable: true })
+    status: optionalKeyNullable(Schema.Number),
+    code: optionalKeyNullable(Schema.Number),
+    message: optionalKeyNullable(Schema.String)
   }),
-  trace_id: Schema.optionalWith(Schema.String, { exact: true, nullable: true })
-}).annotations({ identifier: "ErrorEnvelope" })
+  trace_id: optionalKeyNullable(Schema.String)
+}).annotate({ identifier: "ErrorEnvelope" })
 
 /**
  * @since 0.1.0

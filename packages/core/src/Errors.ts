@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import {
   ApiError,
   ChatNotFound,
@@ -168,19 +168,19 @@ export type RemoveParticipantError = InputError | RemoveRuleViolation | LinqApiE
  * @since 0.1.0
  * @category schemas
  */
-export const GroupChatRuleViolation = Schema.Union(
+export const GroupChatRuleViolation = Schema.Union([
   NotAGroupChat,
   CrossServiceAddition,
   TooFewParticipants,
   ParticipantAlreadyInChat,
   ParticipantNotInChat
-)
+])
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const LinqApiError = Schema.Union(
+export const LinqApiError = Schema.Union([
   Unauthorized,
   PermissionDenied,
   ChatNotFound,
@@ -188,17 +188,30 @@ export const LinqApiError = Schema.Union(
   InvalidRequest,
   ServerError,
   ApiError
-)
+])
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const LinqTransportError = Schema.Union(ConnectionError, RequestTimeout, UnexpectedResponse)
+export const LinqTransportError = Schema.Union([ConnectionError, RequestTimeout, UnexpectedResponse])
 
 // ---------------------------------------------------------------------------
 // Group membership (getChat, checkCapability, syncParticipants)
 // ---------------------------------------------------------------------------
+
+/**
+ * A field the constructor and the decoder fill in when it is left out (or
+ * `undefined` on the wire); always written when encoding.
+ */
+const withDefault = <S extends Schema.Top & Schema.WithoutConstructorDefault>(
+  schema: S,
+  value: () => S["Type"] & S["Encoded"]
+) =>
+  schema.pipe(
+    Schema.withConstructorDefault(Effect.sync(value)),
+    Schema.withDecodingDefault(Effect.sync(value))
+  )
 
 /**
  * A sync with `wait` ran out of time before the chat showed the wanted
@@ -228,11 +241,11 @@ export class MembershipPending extends Schema.TaggedError<MembershipPending>()("
   chatId: Schema.String,
   missing: Schema.Array(Schema.String),
   unexpected: Schema.Array(Schema.String),
-  sent: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  notSent: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  failed: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
-  seen: Schema.optionalWith(Schema.Boolean, { default: () => true }),
-  readError: Schema.optional(Schema.Union(InvalidChatId, LinqApiError, LinqTransportError))
+  sent: withDefault(Schema.Array(Schema.String), () => []),
+  notSent: withDefault(Schema.Array(Schema.String), () => []),
+  failed: withDefault(Schema.Array(Schema.String), () => []),
+  seen: withDefault(Schema.Boolean, () => true),
+  readError: Schema.optional(Schema.Union([InvalidChatId, LinqApiError, LinqTransportError]))
 }) {
   override get message(): string {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`
@@ -296,7 +309,7 @@ export type SyncParticipantsError =
  * @since 0.2.0
  * @category schemas
  */
-export const SyncParticipantsError = Schema.Union(
+export const SyncParticipantsError = Schema.Union([
   InvalidHandle,
   InvalidChatId,
   InvalidOption,
@@ -306,4 +319,4 @@ export const SyncParticipantsError = Schema.Union(
   MembershipPending,
   LinqApiError,
   LinqTransportError
-)
+])

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { InvalidHandle } from "./Errors.js"
 
 const E164 = /^\+[1-9]\d{1,14}$/
@@ -20,6 +20,9 @@ const EMAIL = new RegExp(String.raw`^[^\s\p{C}@"(),:;<>\[\\\]]{1,64}@(?:${label}
 /** The longest email address a mail server accepts (RFC 5321 path limit). */
 const EMAIL_MAX_LENGTH = 254
 
+/** What generated email addresses look like (always valid {@link EMAIL}s). */
+const EMAIL_ARBITRARY = "^(?:[a-z0-9]{1,10}|[+_'-]){1,4}@[a-z0-9]{1,12}(?:\\.[a-z0-9]{1,12}){1,3}$"
+
 /**
  * A phone number in E.164 form: `+`, then 2 to 15 digits, the first not 0; no
  * spaces, dashes or parentheses (`+12223334444`).
@@ -27,16 +30,14 @@ const EMAIL_MAX_LENGTH = 254
  * @since 0.1.0
  * @category schemas
  */
-export const PhoneNumber = Schema.String.pipe(
-  Schema.pattern(E164, {
-    message: () => "a phone number must be in E.164 form: + then 2 to 15 digits, the first not 0",
-    arbitrary: () => (fc) =>
-      fc
-        .tuple(fc.integer({ min: 1, max: 9 }), fc.stringMatching(/^\d{1,14}$/))
-        .map(([first, rest]) => `+${first}${rest}`)
-  }),
+export const PhoneNumber = Schema.String.check(
+  // The pattern is also what generated phone numbers are built from.
+  Schema.isPattern(E164, {
+    message: "a phone number must be in E.164 form: + then 2 to 15 digits, the first not 0"
+  })
+).pipe(
   Schema.brand("PhoneNumber"),
-  Schema.annotations({
+  Schema.annotate({
     identifier: "PhoneNumber",
     description: "A phone number in E.164 form (+ then 2 to 15 digits, the first not 0)",
     examples: ["+12223334444" as never, "+442071234567" as never]
@@ -56,21 +57,15 @@ export type PhoneNumber = typeof PhoneNumber.Type
  * @since 0.1.0
  * @category schemas
  */
-export const EmailAddress = Schema.String.pipe(
-  Schema.filter((s) => s.length <= EMAIL_MAX_LENGTH && EMAIL.test(s), {
-    message: () => "an email address needs one @, no spaces or control characters, and a dotted domain",
-    arbitrary: () => (fc) => {
-      const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789")
-      const word = (max: number) => fc.array(alnum, { minLength: 1, maxLength: max }).map((cs) => cs.join(""))
-      const local = fc
-        .array(fc.oneof(word(10), fc.constantFrom("+", "_", "-", "'")), { minLength: 1, maxLength: 4 })
-        .map((parts) => parts.join(""))
-      const domain = fc.array(word(12), { minLength: 2, maxLength: 4 }).map((labels) => labels.join("."))
-      return fc.tuple(local, domain).map(([l, d]) => `${l}@${d}`)
-    }
-  }),
+export const EmailAddress = Schema.String.check(
+  Schema.makeFilter((s: string) => s.length <= EMAIL_MAX_LENGTH && EMAIL.test(s), {
+    message: "an email address needs one @, no spaces or control characters, and a dotted domain",
+    // Generated addresses: a local part of words and + _ - ', then 2 to 4 dotted labels.
+    arbitraryConstraint: { patterns: [{ source: EMAIL_ARBITRARY, flags: "" }] }
+  })
+).pipe(
   Schema.brand("EmailAddress"),
-  Schema.annotations({
+  Schema.annotate({
     identifier: "EmailAddress",
     description: "An email address (one @, no whitespace, a dotted domain, at most 254 characters)",
     examples: ["user@example.com" as never]
@@ -89,7 +84,7 @@ export type EmailAddress = typeof EmailAddress.Type
  * @since 0.1.0
  * @category schemas
  */
-export const Handle = Schema.Union(PhoneNumber, EmailAddress).annotations({
+export const Handle = Schema.Union([PhoneNumber, EmailAddress]).annotate({
   identifier: "Handle",
   description: "Phone number (E.164 format) or email address of a participant"
 })
@@ -100,7 +95,7 @@ export const Handle = Schema.Union(PhoneNumber, EmailAddress).annotations({
  */
 export type Handle = typeof Handle.Type
 
-const decodeHandle = Schema.decodeUnknownEither(Handle)
+const decodeHandle = Schema.decodeUnknownResult(Handle)
 
 /**
  * Why a string is not a handle, in words a person can act on.
@@ -138,8 +133,8 @@ const describeProblem = (input: string): string => {
  * @category constructors
  */
 export const parseHandle = (input: string): Effect.Effect<Handle, InvalidHandle> =>
-  Either.match(decodeHandle(input), {
-    onLeft: () =>
+  Result.match(decodeHandle(input), {
+    onFailure: () =>
       Effect.fail(
         typeof input === "string"
           ? new InvalidHandle({ input, reason: describeProblem(input) })
@@ -148,7 +143,7 @@ export const parseHandle = (input: string): Effect.Effect<Handle, InvalidHandle>
               reason: `expected a string, got ${input === null ? "null" : typeof input}`
             })
       ),
-    onRight: Effect.succeed
+    onSuccess: Effect.succeed
   })
 
 /**

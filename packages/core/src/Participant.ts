@@ -6,6 +6,7 @@
  */
 import { Schema } from "effect"
 import { Handle } from "./Handle.js"
+import { optionalKeyNullable } from "./internal/schema.js"
 
 /**
  * The body of `POST /v3/chats/{chatId}/participants`.
@@ -16,7 +17,7 @@ import { Handle } from "./Handle.js"
 export const ParticipantAddParams = Schema.Struct({
   /** Phone number (E.164 format) or email address of the participant to add. */
   handle: Handle
-}).annotations({ identifier: "ParticipantAddParams" })
+}).annotate({ identifier: "ParticipantAddParams" })
 
 /**
  * @since 0.1.0
@@ -33,7 +34,7 @@ export type ParticipantAddParams = typeof ParticipantAddParams.Type
 export const ParticipantRemoveParams = Schema.Struct({
   /** Phone number (E.164 format) or email address of the participant to remove. */
   handle: Handle
-}).annotations({ identifier: "ParticipantRemoveParams" })
+}).annotate({ identifier: "ParticipantRemoveParams" })
 
 /**
  * @since 0.1.0
@@ -42,7 +43,7 @@ export const ParticipantRemoveParams = Schema.Struct({
 export type ParticipantRemoveParams = typeof ParticipantRemoveParams.Type
 
 /** A field the API documents as optional; `null` on the wire decodes as absent. */
-const optionalString = Schema.optionalWith(Schema.String, { exact: true, nullable: true })
+const optionalString = optionalKeyNullable(Schema.String)
 
 const queuedFields = {
   /** A human-readable description, e.g. `"Participant addition queued"`. */
@@ -60,7 +61,7 @@ const queuedFields = {
  * @since 0.1.0
  * @category schemas
  */
-export const ParticipantAddResponse = Schema.Struct(queuedFields).annotations({
+export const ParticipantAddResponse = Schema.Struct(queuedFields).annotate({
   identifier: "ParticipantAddResponse"
 })
 
@@ -77,7 +78,7 @@ export type ParticipantAddResponse = typeof ParticipantAddResponse.Type
  * @since 0.1.0
  * @category schemas
  */
-export const ParticipantRemoveResponse = Schema.Struct(queuedFields).annotations({
+export const ParticipantRemoveResponse = Schema.Struct(queuedFields).annotate({
   identifier: "ParticipantRemoveResponse"
 })
 

@@ -15,9 +15,9 @@ import { ServiceType } from "./ServiceType.js"
  * violation was found locally, by `GroupChatRules`).
  */
 const ServerAnswer = {
-  status: Schema.optionalWith(Schema.Number, { exact: true }),
-  code: Schema.optionalWith(Schema.Number, { exact: true }),
-  traceId: Schema.optionalWith(Schema.String, { exact: true })
+  status: Schema.optionalKey(Schema.Number),
+  code: Schema.optionalKey(Schema.Number),
+  traceId: Schema.optionalKey(Schema.String)
 }
 
 /**
@@ -29,7 +29,7 @@ const ServerAnswer = {
  */
 export class NotAGroupChat extends Schema.TaggedError<NotAGroupChat>()("NotAGroupChat", {
   chatId: Schema.String,
-  handle: Schema.optionalWith(Schema.String, { exact: true }),
+  handle: Schema.optionalKey(Schema.String),
   ...ServerAnswer
 }) {
   override get message(): string {
@@ -47,8 +47,8 @@ export class NotAGroupChat extends Schema.TaggedError<NotAGroupChat>()("NotAGrou
 export class CrossServiceAddition extends Schema.TaggedError<CrossServiceAddition>()("CrossServiceAddition", {
   chatId: Schema.String,
   handle: Schema.String,
-  chatService: Schema.optionalWith(ServiceType, { exact: true }),
-  handleServices: Schema.optionalWith(Schema.Array(ServiceType), { exact: true }),
+  chatService: Schema.optionalKey(ServiceType),
+  handleServices: Schema.optionalKey(Schema.Array(ServiceType)),
   ...ServerAnswer
 }) {
   override get message(): string {
@@ -66,9 +66,9 @@ export class CrossServiceAddition extends Schema.TaggedError<CrossServiceAdditio
  */
 export class TooFewParticipants extends Schema.TaggedError<TooFewParticipants>()("TooFewParticipants", {
   chatId: Schema.String,
-  handle: Schema.optionalWith(Schema.String, { exact: true }),
+  handle: Schema.optionalKey(Schema.String),
   /** The number of active participants the rule was checked against (after the removal, for a removal). */
-  participants: Schema.optionalWith(Schema.Number, { exact: true }),
+  participants: Schema.optionalKey(Schema.Number),
   ...ServerAnswer
 }) {
   override get message(): string {

@@ -11,7 +11,7 @@ import { Schema } from "effect"
  * @since 0.1.0
  * @category schemas
  */
-export const ServiceType = Schema.Literal("iMessage", "SMS", "RCS").annotations({
+export const ServiceType = Schema.Literals(["iMessage", "SMS", "RCS"]).annotate({
   identifier: "ServiceType",
   description: "A messaging service: iMessage, SMS or RCS"
 })

@@ -32,7 +32,11 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>()("Conn
 export class RequestTimeout extends Schema.TaggedError<RequestTimeout>()("RequestTimeout", {
   method: Schema.String,
   url: Schema.String,
-  /** A `Duration`; encoded as JSON-safe data (`Schema.Duration`), so the error can cross a process boundary. */
+  /**
+   * A `Duration`. The error's JSON codec (`Schema.toCodecJson(...)`) writes it
+   * as `{ "_tag": "Millis", "value": n }` (or `Nanos`, `Infinity`), so the
+   * error can cross a process boundary.
+   */
   timeout: Schema.Duration
 }) {
   override get message(): string {

@@ -1,14 +1,23 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, FastCheck as fc, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
+import * as fc from "fast-check"
 import { ChatId, InvalidChatId, parseChatId } from "../src/index.js"
-import { CONTROL, injectInto, LONE_SURROGATES, PATH_UNSAFE, validChatId, WHITESPACE } from "./arbitraries.js"
+import {
+  CONTROL,
+  fcProp,
+  injectInto,
+  LONE_SURROGATES,
+  PATH_UNSAFE,
+  validChatId,
+  WHITESPACE
+} from "./arbitraries.js"
 
-const decodeChatId = Schema.decodeUnknownEither(ChatId)
+const decodeChatId = Schema.decodeUnknownResult(ChatId)
 const isChatId = Schema.is(ChatId)
 
 /** Asserts that `input` is refused by the schema and by `parseChatId`. Returns the error. */
 const rejected = (input: string): InvalidChatId => {
-  expect(Either.isLeft(decodeChatId(input))).toBe(true)
+  expect(Result.isFailure(decodeChatId(input))).toBe(true)
   expect(isChatId(input)).toBe(false)
   const error = Effect.runSync(Effect.flip(parseChatId(input)))
   expect(error).toBeInstanceOf(InvalidChatId)
@@ -20,7 +29,7 @@ const rejected = (input: string): InvalidChatId => {
 
 /** Asserts that `input` is accepted and decodes to itself. */
 const accepted = (input: string): void => {
-  expect(decodeChatId(input)).toStrictEqual(Either.right(input))
+  expect(decodeChatId(input)).toStrictEqual(Result.succeed(input))
   expect(isChatId(input)).toBe(true)
   expect(Effect.runSync(parseChatId(input))).toBe(input)
 }
@@ -127,36 +136,34 @@ describe("ChatId: concrete examples", () => {
   it("rejects values that are not strings", () => {
     for (const value of [undefined, null, 42, {}, ["a"]]) {
       expect(isChatId(value)).toBe(false)
-      expect(Either.isLeft(decodeChatId(value))).toBe(true)
+      expect(Result.isFailure(decodeChatId(value))).toBe(true)
     }
   })
 })
 
 describe("ChatId: properties", () => {
-  it.prop(
-    "ids of 1 to 256 safe characters are accepted and decode to themselves",
-    [validChatId()],
-    ([id]) => {
-      accepted(id)
-    }
-  )
+  fcProp("ids of 1 to 256 safe characters are accepted and decode to themselves", [validChatId()], ([id]) => {
+    accepted(id)
+  })
 
   it.prop("the schema's own arbitrary produces only valid ids", [ChatId], ([id]) => {
     accepted(id)
   })
 
-  it.effect.prop(
-    "parseChatId returns a valid id unchanged",
-    [validChatId()],
-    ([id]) =>
-      Effect.gen(function* () {
-        expect(yield* parseChatId(id)).toBe(id)
-      }),
-    // each run builds a test runtime; the other properties cover validity with many more runs
-    { fastCheck: { numRuns: 25 } }
-  )
+  it("parseChatId returns a valid id unchanged", () =>
+    fc.assert(
+      fc.asyncProperty(validChatId(), (id) =>
+        Effect.runPromise(
+          Effect.gen(function* () {
+            expect(yield* parseChatId(id)).toBe(id)
+          })
+        )
+      ),
+      // each run runs an Effect; the other properties cover validity with many more runs
+      { numRuns: 25 }
+    ))
 
-  it.prop(
+  fcProp(
     "a / ? # % or \\ anywhere is rejected",
     [injectInto(validChatId(255), fc.constantFrom(...PATH_UNSAFE))],
     ([{ value }]) => {
@@ -164,7 +171,7 @@ describe("ChatId: properties", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "whitespace, a control or format character, or a lone surrogate anywhere is rejected",
     [injectInto(validChatId(254), fc.constantFrom(...WHITESPACE, ...CONTROL, ...LONE_SURROGATES))],
     ([{ value }]) => {
@@ -172,7 +179,7 @@ describe("ChatId: properties", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "more than 256 characters is rejected",
     [fc.tuple(validChatId(256), fc.integer({ min: 257, max: 5000 }))],
     ([[id, length]]) => {
@@ -182,7 +189,7 @@ describe("ChatId: properties", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "percent-encoded dot segments are rejected",
     [
       fc
@@ -194,7 +201,7 @@ describe("ChatId: properties", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "an id is accepted exactly when it has no unsafe character, fits, and is not . or ..",
     [fc.oneof(fc.string({ maxLength: 300 }), fc.fullUnicodeString({ maxLength: 300 }), validChatId())],
     ([s]) => {

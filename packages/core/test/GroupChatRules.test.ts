@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, FastCheck as fc, Option } from "effect"
+import { DateTime, Option } from "effect"
+import * as fc from "fast-check"
 import {
   type Chat,
   type ChatHandle,
@@ -12,6 +13,7 @@ import {
   type ServiceType,
   TooFewParticipants
 } from "../src/index.js"
+import { fcProp } from "./arbitraries.js"
 
 const {
   activeParticipants,
@@ -23,8 +25,8 @@ const {
   sameHandle
 } = GroupChatRules
 
-const T0 = DateTime.unsafeMake("2024-01-15T10:30:00Z")
-const T1 = DateTime.unsafeMake("2024-02-01T09:00:00Z")
+const T0 = DateTime.makeUnsafe("2024-01-15T10:30:00Z")
+const T1 = DateTime.makeUnsafe("2024-02-01T09:00:00Z")
 
 let nextId = 0
 const member = (handle: string, fields: Partial<ChatHandle> = {}): ChatHandle => ({
@@ -345,7 +347,7 @@ const without = (chat: Chat, handle: string): Chat => ({
 })
 
 describe("GroupChatRules properties", () => {
-  it.prop(
+  fcProp(
     "checkRemove(chat, h) is None ⇒ the chat without h still has 3 or more active participants",
     [chatArb, handleArb],
     ([chat, handle]) => {
@@ -355,10 +357,10 @@ describe("GroupChatRules properties", () => {
         expect(distinctActive(without(chat, handle).handles)).toBeGreaterThanOrEqual(MIN_GROUP_PARTICIPANTS)
       }
     },
-    { fastCheck: { numRuns: 2000 } }
+    { numRuns: 2000 }
   )
 
-  it.prop(
+  fcProp(
     "checkRemove allows exactly the removals of a member of a group that leave 3 or more",
     [chatArb, handleArb],
     ([chat, handle]) => {
@@ -374,10 +376,10 @@ describe("GroupChatRules properties", () => {
         expect(result).toStrictEqual(Option.none())
       }
     },
-    { fastCheck: { numRuns: 2000 } }
+    { numRuns: 2000 }
   )
 
-  it.prop(
+  fcProp(
     "checkAdd allows exactly the additions of a non-member to a group of 3 or more on a shared service",
     [chatArb, handleArb, fc.option(fc.uniqueArray(serviceArb, { maxLength: 3 }), { nil: undefined })],
     ([chat, handle, services]) => {
@@ -401,10 +403,10 @@ describe("GroupChatRules properties", () => {
         expect(result).toStrictEqual(Option.none())
       }
     },
-    { fastCheck: { numRuns: 2000 } }
+    { numRuns: 2000 }
   )
 
-  it.prop(
+  fcProp(
     "after an allowed add, the handle would be a participant and a removal of it would be checked against the count",
     [chatArb, handleArb],
     ([chat, handle]) => {

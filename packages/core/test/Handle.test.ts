@@ -1,10 +1,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { EmailAddress, Handle, InvalidHandle, isHandle, PhoneNumber, parseHandle } from "../src/index.js"
-import { Arbitrary, Effect, Either, FastCheck as fc, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
+import * as fc from "fast-check"
 import {
   CONTROL,
   digits,
   domain,
+  fcProp,
   domainLabel,
   injectInto,
   invisible,
@@ -17,13 +19,13 @@ import {
   WHITESPACE
 } from "./arbitraries.js"
 
-const decodeHandle = Schema.decodeUnknownEither(Handle)
+const decodeHandle = Schema.decodeUnknownResult(Handle)
 const isPhone = Schema.is(PhoneNumber)
 const isEmail = Schema.is(EmailAddress)
 
 /** Asserts that `input` is refused everywhere: the schema, the guard and `parseHandle`. Returns the error. */
 const rejected = (input: string): InvalidHandle => {
-  expect(Either.isLeft(decodeHandle(input))).toBe(true)
+  expect(Result.isFailure(decodeHandle(input))).toBe(true)
   expect(isHandle(input)).toBe(false)
   const error = Effect.runSync(Effect.flip(parseHandle(input)))
   expect(error).toBeInstanceOf(InvalidHandle)
@@ -35,7 +37,7 @@ const rejected = (input: string): InvalidHandle => {
 
 /** Asserts that `input` is accepted everywhere and decodes to itself. */
 const accepted = (input: string): void => {
-  expect(decodeHandle(input)).toStrictEqual(Either.right(input))
+  expect(decodeHandle(input)).toStrictEqual(Result.succeed(input))
   expect(isHandle(input)).toBe(true)
   expect(Effect.runSync(parseHandle(input))).toBe(input)
 }
@@ -178,18 +180,18 @@ describe("Handle: concrete examples", () => {
   it("rejects values that are not strings", () => {
     for (const value of [undefined, null, 12223334444, { handle: "+12223334444" }, ["+12223334444"]]) {
       expect(isHandle(value)).toBe(false)
-      expect(Either.isLeft(decodeHandle(value))).toBe(true)
+      expect(Result.isFailure(decodeHandle(value))).toBe(true)
     }
   })
 })
 
 describe("Handle: properties, accepted", () => {
-  it.prop("every E.164 number (+, 2 to 15 digits, first not 0) is a PhoneNumber", [validPhone], ([phone]) => {
+  fcProp("every E.164 number (+, 2 to 15 digits, first not 0) is a PhoneNumber", [validPhone], ([phone]) => {
     accepted(phone)
     expect(isPhone(phone)).toBe(true)
   })
 
-  it.prop(
+  fcProp(
     "every well-formed email address up to 254 characters is an EmailAddress",
     [validEmail],
     ([email]) => {
@@ -202,22 +204,24 @@ describe("Handle: properties, accepted", () => {
     accepted(handle)
   })
 
-  it.effect.prop(
-    "parseHandle returns a valid handle unchanged",
-    [validHandle],
-    ([handle]) =>
-      Effect.gen(function* () {
-        const parsed = yield* parseHandle(handle)
-        expect(parsed).toBe(handle)
-        expect(Schema.encodeSync(Handle)(parsed)).toBe(handle)
-      }),
-    // each run builds a test runtime; the other properties cover validity with many more runs
-    { fastCheck: { numRuns: 25 } }
-  )
+  it("parseHandle returns a valid handle unchanged", () =>
+    fc.assert(
+      fc.asyncProperty(validHandle, (handle) =>
+        Effect.runPromise(
+          Effect.gen(function* () {
+            const parsed = yield* parseHandle(handle)
+            expect(parsed).toBe(handle)
+            expect(Schema.encodeSync(Handle)(parsed)).toBe(handle)
+          })
+        )
+      ),
+      // each run runs an Effect; the other properties cover validity with many more runs
+      { numRuns: 25 }
+    ))
 })
 
 describe("Handle: properties, rejected", () => {
-  it.prop(
+  fcProp(
     "a phone number with any separator, letter or invisible character inserted anywhere",
     [
       injectInto(
@@ -230,19 +234,19 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop("more than 15 digits", [fc.tuple(nonZeroDigit, digits(15, 40))], ([[first, rest]]) => {
+  fcProp("more than 15 digits", [fc.tuple(nonZeroDigit, digits(15, 40))], ([[first, rest]]) => {
     expect(rejected(`+${first}${rest}`).reason).toMatch(PHONE_REASON)
   })
 
-  it.prop("a leading 0 after the +", [digits(1, 14)], ([rest]) => {
+  fcProp("a leading 0 after the +", [digits(1, 14)], ([rest]) => {
     expect(rejected(`+0${rest}`).reason).toMatch(PHONE_REASON)
   })
 
-  it.prop("a phone number without its +", [fc.tuple(nonZeroDigit, digits(1, 14))], ([[first, rest]]) => {
+  fcProp("a phone number without its +", [fc.tuple(nonZeroDigit, digits(1, 14))], ([[first, rest]]) => {
     expect(rejected(`${first}${rest}`).reason).toMatch(PHONE_REASON)
   })
 
-  it.prop(
+  fcProp(
     "an email address with whitespace, a control character or a lone surrogate anywhere",
     [injectInto(validEmail, invisible)],
     ([{ value }]) => {
@@ -250,7 +254,7 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "a lone surrogate anywhere in any handle",
     [injectInto(validHandle, fc.constantFrom(...LONE_SURROGATES))],
     ([{ value }]) => {
@@ -258,7 +262,7 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "an email address with a second @ anywhere",
     [fc.tuple(localPart, localPart, domain)],
     ([[a, b, d]]) => {
@@ -267,11 +271,11 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop("an email address whose domain has no dot", [fc.tuple(localPart, domainLabel)], ([[l, label]]) => {
+  fcProp("an email address whose domain has no dot", [fc.tuple(localPart, domainLabel)], ([[l, label]]) => {
     expect(rejected(`${l}@${label}`).reason).toMatch(/dotted domain/)
   })
 
-  it.prop(
+  fcProp(
     "an email address longer than 254 characters",
     [
       fc.tuple(
@@ -290,7 +294,7 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "arbitrary strings without @ or a leading + are never handles",
     [fc.string({ maxLength: 64 })],
     ([s]) => {
@@ -299,12 +303,12 @@ describe("Handle: properties, rejected", () => {
     }
   )
 
-  it.prop(
+  fcProp(
     "arbitrary strings are accepted exactly when they are a phone or an email",
-    [fc.oneof(fc.string(), fc.fullUnicodeString(), Arbitrary.make(Handle))],
+    [fc.oneof(fc.string(), fc.fullUnicodeString(), validHandle)],
     ([s]) => {
       expect(isHandle(s)).toBe(isPhone(s) || isEmail(s))
-      expect(Either.isRight(decodeHandle(s))).toBe(isHandle(s))
+      expect(Result.isSuccess(decodeHandle(s))).toBe(isHandle(s))
     }
   )
 })

@@ -1,7 +1,7 @@
 /**
  * `MembershipPending`: a readable message without handles, and fields that
- * survive Schema.encode → JSON → Schema.decode (on its own and as a member of
- * `SyncParticipantsError`).
+ * survive encode → JSON → decode with the JSON codec (`Schema.toCodecJson`),
+ * on its own and as a member of `SyncParticipantsError`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Schema } from "effect"
@@ -35,16 +35,18 @@ describe("MembershipPending", () => {
   })
 
   it("round-trips through JSON on its own", () => {
-    const json = JSON.stringify(Schema.encodeSync(MembershipPending)(error))
-    const back = Schema.decodeUnknownSync(MembershipPending)(JSON.parse(json))
+    const codec = Schema.toCodecJson(MembershipPending)
+    const json = JSON.stringify(Schema.encodeSync(codec)(error))
+    const back = Schema.decodeUnknownSync(codec)(JSON.parse(json))
     expect(back).toBeInstanceOf(MembershipPending)
     expect(back).toEqual(error)
     expect(back.message).toBe(error.message)
   })
 
   it("round-trips through JSON as a SyncParticipantsError", () => {
-    const json = JSON.stringify(Schema.encodeSync(SyncParticipantsError)(error))
-    const back = Schema.decodeUnknownSync(SyncParticipantsError)(JSON.parse(json))
+    const codec = Schema.toCodecJson(SyncParticipantsError)
+    const json = JSON.stringify(Schema.encodeSync(codec)(error))
+    const back = Schema.decodeUnknownSync(codec)(JSON.parse(json))
     expect(back).toBeInstanceOf(MembershipPending)
     expect(back).toEqual(error)
   })
@@ -101,9 +103,8 @@ describe("MembershipPending tells pending from not sent, failed and unseen", () 
       for (const text of c.says) expect(e.message).toContain(text)
       for (const text of c.never) expect(e.message).not.toContain(text)
       for (const handle of [PHONE, EMAIL, "+442071234567"]) expect(String(e)).not.toContain(handle)
-      const back = Schema.decodeUnknownSync(SyncParticipantsError)(
-        JSON.parse(JSON.stringify(Schema.encodeSync(SyncParticipantsError)(e)))
-      )
+      const codec = Schema.toCodecJson(SyncParticipantsError)
+      const back = Schema.decodeUnknownSync(codec)(JSON.parse(JSON.stringify(Schema.encodeSync(codec)(e))))
       expect(back).toEqual(e)
       expect(back.message).toBe(e.message)
     })

@@ -1,5 +1,6 @@
 import { addEqualityTesters, describe, expect, it } from "@effect/vitest"
-import { DateTime, Duration, Either, FastCheck as fc, Schema } from "effect"
+import { DateTime, Duration, Result, Schema } from "effect"
+import * as fc from "fast-check"
 import {
   ApiError,
   Chat,
@@ -37,6 +38,7 @@ import {
   Unauthorized,
   UnexpectedResponse
 } from "../src/index.js"
+import { normalize } from "./arbitraries.js"
 
 // DateTime, Duration and the tagged errors compare with Effect's Equal.
 addEqualityTesters()
@@ -48,14 +50,14 @@ const throughJson = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
  * For every generated `a`: `decode(encode(a))` equals `a`, and encoding the
  * decoded value again gives the same encoded form.
  */
-const roundTrips = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
+const roundTrips = <A, I>(name: string, schema: Schema.Codec<A, I>) =>
   it.prop(`${name}: decode(encode(a)) equals a`, [schema], ([a]) => {
     const encode = Schema.encodeSync(schema)
     const decode = Schema.decodeUnknownSync(schema)
     const encoded = encode(a)
     const decoded = decode(encoded)
-    expect(decoded).toStrictEqual(a)
-    expect(encode(decoded)).toStrictEqual(encoded)
+    expect(normalize(decoded)).toStrictEqual(normalize(a))
+    expect(normalize(encode(decoded))).toStrictEqual(normalize(encoded))
   })
 
 describe("round trips", () => {
@@ -93,10 +95,10 @@ describe("round trips", () => {
   roundTrips("LinqApiError", LinqApiError)
   roundTrips("LinqTransportError", LinqTransportError)
 
-  const wire = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
+  const wire = <A, I>(name: string, schema: Schema.Codec<A, I>) =>
     it.prop(`${name}: survives the wire (encode, JSON text, decode)`, [schema], ([a]) => {
       const text = JSON.stringify(Schema.encodeSync(schema)(a))
-      expect(Schema.decodeUnknownSync(schema)(JSON.parse(text))).toStrictEqual(a)
+      expect(normalize(Schema.decodeUnknownSync(schema)(JSON.parse(text)))).toStrictEqual(normalize(a))
     })
   wire("ParticipantAddParams", ParticipantAddParams)
   wire("ParticipantRemoveParams", ParticipantRemoveParams)
@@ -109,8 +111,13 @@ describe("round trips", () => {
     const a = new TooFewParticipants({ chatId: "c", handle: "+12223334444", participants: 2 })
     const b = new TooFewParticipants({ chatId: "c", handle: "+12223334444", participants: 3 })
     expect(b).not.toStrictEqual(a)
-    const t1 = DateTime.unsafeMake("2024-01-01T00:00:00.000Z")
-    const t2 = DateTime.unsafeMake("2024-01-01T00:00:00.001Z")
+    expect(normalize(b)).not.toStrictEqual(normalize(a))
+    expect(normalize(new NotAGroupChat({ chatId: "c" }))).not.toStrictEqual(
+      normalize(new ParticipantNotInChat({ chatId: "c", handle: "+12223334444" }))
+    )
+    expect(normalize({ a: 1 })).not.toStrictEqual(normalize({ a: 1, b: undefined }))
+    const t1 = DateTime.makeUnsafe("2024-01-01T00:00:00.000Z")
+    const t2 = DateTime.makeUnsafe("2024-01-01T00:00:00.001Z")
     expect(t2).not.toStrictEqual(t1)
   })
 })
@@ -134,11 +141,12 @@ describe("tagged error schemas", () => {
     expect(api).toBeInstanceOf(ChatNotFound)
     expect(api).toMatchObject({ status: 404, message: "no chat", code: 2001 })
 
-    const transport = Schema.decodeUnknownSync(LinqTransportError)({
+    // A Duration crosses the wire through the JSON codec (Effect 4's shape: { _tag, value }).
+    const transport = Schema.decodeUnknownSync(Schema.toCodecJson(LinqTransportError))({
       _tag: "RequestTimeout",
       method: "POST",
       url: "https://example.com",
-      timeout: { _tag: "Millis", millis: 5000 }
+      timeout: { _tag: "Millis", value: 5000 }
     })
     expect(transport).toBeInstanceOf(RequestTimeout)
     expect(transport).toMatchObject({ method: "POST", timeout: Duration.seconds(5) })
@@ -150,8 +158,14 @@ describe("tagged error schemas", () => {
       _tag: "RateLimited",
       status: 429,
       message: "slow down",
-      // JSON-safe, so that the error can cross a process boundary
-      retryAfter: { _tag: "Millis", millis: 3000 }
+      retryAfter: Duration.seconds(3)
+    })
+    expect(Schema.encodeSync(Schema.toCodecJson(RateLimited))(error)).toStrictEqual({
+      _tag: "RateLimited",
+      status: 429,
+      message: "slow down",
+      // JSON-safe through the JSON codec, so that the error can cross a process boundary
+      retryAfter: { _tag: "Millis", value: 3000 }
     })
     expect(Schema.encodeSync(NotAGroupChat)(new NotAGroupChat({ chatId: "c1" }))).toStrictEqual({
       _tag: "NotAGroupChat",
@@ -161,17 +175,17 @@ describe("tagged error schemas", () => {
 
   it("refuse a wrong _tag or missing fields", () => {
     expect(
-      Either.isLeft(
-        Schema.decodeUnknownEither(ChatNotFound)({ _tag: "ServerError", status: 404, message: "x" })
+      Result.isFailure(
+        Schema.decodeUnknownResult(ChatNotFound)({ _tag: "ServerError", status: 404, message: "x" })
       )
     ).toBe(true)
     expect(
-      Either.isLeft(
-        Schema.decodeUnknownEither(ParticipantNotInChat)({ _tag: "ParticipantNotInChat", chatId: "c" })
+      Result.isFailure(
+        Schema.decodeUnknownResult(ParticipantNotInChat)({ _tag: "ParticipantNotInChat", chatId: "c" })
       )
     ).toBe(true)
-    expect(Either.isLeft(Schema.decodeUnknownEither(ServiceType)("imessage"))).toBe(true)
-    expect(Either.isLeft(Schema.decodeUnknownEither(ServiceType)("WhatsApp"))).toBe(true)
+    expect(Result.isFailure(Schema.decodeUnknownResult(ServiceType)("imessage"))).toBe(true)
+    expect(Result.isFailure(Schema.decodeUnknownResult(ServiceType)("WhatsApp"))).toBe(true)
   })
 })
 
@@ -179,20 +193,20 @@ describe.each([
   ["ParticipantAddResponse", ParticipantAddResponse, "Participant addition queued"],
   ["ParticipantRemoveResponse", ParticipantRemoveResponse, "Participant removal queued"]
 ] as const)("%s", (_name, schema, documentedMessage) => {
-  const decode = Schema.decodeUnknownEither(schema)
+  const decode = Schema.decodeUnknownResult(schema)
 
   it("decodes the documented answer", () => {
     const body = { message: documentedMessage, status: "accepted", trace_id: "abc123" }
-    expect(decode(body)).toStrictEqual(Either.right(body))
+    expect(decode(body)).toStrictEqual(Result.succeed(body))
   })
 
   it("has every field optional: {} decodes to {}", () => {
-    expect(decode({})).toStrictEqual(Either.right({}))
+    expect(decode({})).toStrictEqual(Result.succeed({}))
   })
 
   it("decodes null as absent", () => {
-    expect(decode({ message: null, status: null, trace_id: null })).toStrictEqual(Either.right({}))
-    const partial = Either.getOrThrow(decode({ message: documentedMessage, status: null, trace_id: "t" }))
+    expect(decode({ message: null, status: null, trace_id: null })).toStrictEqual(Result.succeed({}))
+    const partial = Result.getOrThrow(decode({ message: documentedMessage, status: null, trace_id: "t" }))
     expect(partial).toStrictEqual({ message: documentedMessage, trace_id: "t" })
     expect("status" in partial).toBe(false)
   })
@@ -202,20 +216,22 @@ describe.each([
       '{"message":"queued","status":"accepted","trace_id":"t1","chat_id":"c1","extra":{"nested":[1,2]},"success":true}'
     )
     expect(decode(json)).toStrictEqual(
-      Either.right({ message: "queued", status: "accepted", trace_id: "t1" })
+      Result.succeed({ message: "queued", status: "accepted", trace_id: "t1" })
     )
   })
 
   it.prop(
     "ignores any unknown fields added to a valid answer",
-    [schema, fc.dictionary(fc.string(), fc.jsonValue())],
+    [schema, Schema.Record(Schema.String, Schema.Json)],
     ([a, extra]) => {
       const encoded = throughJson(Schema.encodeSync(schema)(a)) as Record<string, unknown>
       const withExtra = { ...extra, ...encoded }
       for (const key of ["message", "status", "trace_id"]) {
         if (!(key in encoded)) delete withExtra[key]
       }
-      expect(decode(withExtra)).toStrictEqual(Either.right(a))
+      const decoded = decode(withExtra)
+      expect(Result.isSuccess(decoded)).toBe(true)
+      expect(normalize(Result.getOrThrow(decoded))).toStrictEqual(normalize(a))
     }
   )
 
@@ -229,7 +245,7 @@ describe.each([
       { message: { text: "x" } },
       { trace_id: false }
     ]) {
-      expect(Either.isLeft(decode(body))).toBe(true)
+      expect(Result.isFailure(decode(body))).toBe(true)
     }
   })
 
@@ -243,14 +259,14 @@ describe("ParticipantAddParams / ParticipantRemoveParams", () => {
   it.each([ParticipantAddParams, ParticipantRemoveParams])(
     "is { handle } and validates the handle (%#)",
     (schema) => {
-      const decode = Schema.decodeUnknownEither(schema)
-      expect(decode({ handle: "+12223334444" })).toStrictEqual(Either.right({ handle: "+12223334444" }))
+      const decode = Schema.decodeUnknownResult(schema)
+      expect(decode({ handle: "+12223334444" })).toStrictEqual(Result.succeed({ handle: "+12223334444" }))
       expect(decode({ handle: "user@example.com", extra: 1 })).toStrictEqual(
-        Either.right({ handle: "user@example.com" })
+        Result.succeed({ handle: "user@example.com" })
       )
-      expect(Either.isLeft(decode({ handle: "+1 222 333 4444" }))).toBe(true)
-      expect(Either.isLeft(decode({ handle: "" }))).toBe(true)
-      expect(Either.isLeft(decode({}))).toBe(true)
+      expect(Result.isFailure(decode({ handle: "+1 222 333 4444" }))).toBe(true)
+      expect(Result.isFailure(decode({ handle: "" }))).toBe(true)
+      expect(Result.isFailure(decode({}))).toBe(true)
       expect(JSON.stringify(Schema.encodeSync(schema)({ handle: "+12223334444" as Handle }))).toBe(
         '{"handle":"+12223334444"}'
       )
@@ -308,7 +324,7 @@ describe("Chat", () => {
       id: "h2",
       handle: "user@example.com",
       service: "SMS",
-      joined_at: DateTime.unsafeMake("2024-01-15T10:31:00.123Z")
+      joined_at: DateTime.makeUnsafe("2024-01-15T10:31:00.123Z")
     })
   })
 
@@ -319,15 +335,15 @@ describe("Chat", () => {
   })
 
   it("refuses a non-string service, a bad date or a handle without its fields", () => {
-    const decode = Schema.decodeUnknownEither(Chat)
-    expect(Either.isLeft(decode({ ...documented, service: 42 }))).toBe(true)
-    expect(Either.isLeft(decode({ ...documented, handles: [{ ...documented.handles[0], status: 1 }] }))).toBe(
-      true
-    )
-    expect(Either.isLeft(decode({ ...documented, is_archived: "no" }))).toBe(true)
-    expect(Either.isLeft(decode({ ...documented, created_at: "yesterday" }))).toBe(true)
-    expect(Either.isLeft(decode({ ...documented, handles: [{ id: "h1" }] }))).toBe(true)
-    expect(Either.isLeft(decode({ ...documented, is_group: "yes" }))).toBe(true)
+    const decode = Schema.decodeUnknownResult(Chat)
+    expect(Result.isFailure(decode({ ...documented, service: 42 }))).toBe(true)
+    expect(
+      Result.isFailure(decode({ ...documented, handles: [{ ...documented.handles[0], status: 1 }] }))
+    ).toBe(true)
+    expect(Result.isFailure(decode({ ...documented, is_archived: "no" }))).toBe(true)
+    expect(Result.isFailure(decode({ ...documented, created_at: "yesterday" }))).toBe(true)
+    expect(Result.isFailure(decode({ ...documented, handles: [{ id: "h1" }] }))).toBe(true)
+    expect(Result.isFailure(decode({ ...documented, is_group: "yes" }))).toBe(true)
   })
 
   // Linq adds fields and values (issue 13): a chat is not rejected for a field the SDK does not use.
@@ -454,7 +470,7 @@ describe("Chat", () => {
 })
 
 describe("ErrorEnvelope", () => {
-  const decode = Schema.decodeUnknownEither(ErrorEnvelope)
+  const decode = Schema.decodeUnknownResult(ErrorEnvelope)
 
   it("decodes the documented envelope", () => {
     const body = {
@@ -462,22 +478,22 @@ describe("ErrorEnvelope", () => {
       error: { status: 400, code: 1002, message: "Phone number must be in E.164 format" },
       trace_id: "abc123"
     }
-    expect(decode(body)).toStrictEqual(Either.right(body))
+    expect(decode(body)).toStrictEqual(Result.succeed(body))
   })
 
   it("is lenient: null and missing inner fields decode as absent, unknown fields are ignored", () => {
-    expect(decode({ error: {} })).toStrictEqual(Either.right({ error: {} }))
+    expect(decode({ error: {} })).toStrictEqual(Result.succeed({ error: {} }))
     expect(
       decode({ success: false, error: { status: null, code: null, message: null }, trace_id: null })
-    ).toStrictEqual(Either.right({ success: false, error: {} }))
+    ).toStrictEqual(Result.succeed({ success: false, error: {} }))
     expect(decode({ error: { code: 2001, detail: "x" }, request_id: "r", success: false })).toStrictEqual(
-      Either.right({ success: false, error: { code: 2001 } })
+      Result.succeed({ success: false, error: { code: 2001 } })
     )
   })
 
   it("refuses an envelope whose fields have the wrong types", () => {
-    expect(Either.isLeft(decode({ error: { status: "400" } }))).toBe(true)
-    expect(Either.isLeft(decode({ error: "bad" }))).toBe(true)
-    expect(Either.isLeft(decode("<html>502 Bad Gateway</html>"))).toBe(true)
+    expect(Result.isFailure(decode({ error: { status: "400" } }))).toBe(true)
+    expect(Result.isFailure(decode({ error: "bad" }))).toBe(true)
+    expect(Result.isFailure(decode("<html>502 Bad Gateway</html>"))).toBe(true)
   })
 })

@@ -1,9 +1,37 @@
 /**
- * FastCheck generators shared by core's tests: valid handles and chat ids
- * built independently of the schemas' own `arbitrary` annotations, and the
- * characters the validators must refuse.
+ * fast-check generators shared by core's tests: valid handles and chat ids
+ * built independently of the schemas' own arbitrary constraints, and the
+ * characters the validators must refuse. Effect 4 no longer bundles
+ * fast-check, and @effect/vitest's `it.prop` takes only Schemas or
+ * `effect/Arbitrary` values, so properties over these generators run through
+ * {@link fcProp} (`fc.assert(fc.property(...))` inside an `it`).
  */
-import { FastCheck as fc } from "effect"
+import { it } from "@effect/vitest"
+import * as fc from "fast-check"
+
+/**
+ * A property over fast-check arbitraries, registered as one test: `check`
+ * gets the generated values as a tuple (like `it.prop`), may call `fc.pre`,
+ * and fails the property by throwing (an `expect`) or returning `false`.
+ */
+export const fcProp = <const Arbs extends ReadonlyArray<fc.Arbitrary<unknown>>>(
+  name: string,
+  arbitraries: Arbs,
+  check: (
+    values: { -readonly [K in keyof Arbs]: Arbs[K] extends fc.Arbitrary<infer A> ? A : never }
+  ) => unknown,
+  parameters?: fc.Parameters<unknown>
+): void => {
+  it(name, () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(...(arbitraries as unknown as Array<fc.Arbitrary<unknown>>)),
+        (values) => check(values as never) !== false
+      ),
+      parameters as fc.Parameters<[Array<unknown>]>
+    )
+  })
+}
 
 const chars = (s: string): ReadonlyArray<string> => Array.from(s)
 
@@ -117,3 +145,23 @@ export const validChatId = (maxLength = 256) =>
   )
 
 export const PATH_UNSAFE: ReadonlyArray<string> = ["/", "?", "#", "%", "\\"]
+
+/**
+ * A value's content for `toStrictEqual`, whatever its key order and with
+ * plain objects given the ordinary prototype: `effect/Arbitrary` builds
+ * records with a null prototype, and tagged errors with their fields in
+ * another order than their constructor, which Vitest's equality (of errors,
+ * and of prototypes under `toStrictEqual`) tells apart from the decoded value.
+ * An error becomes its class and its fields, so the class is still compared.
+ */
+export const normalize = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(normalize)
+  if (u instanceof Error) return { class: u.constructor, fields: normalize({ ...u }) }
+  if (typeof u === "object" && u !== null) {
+    const proto: unknown = Object.getPrototypeOf(u)
+    if (proto === null || proto === Object.prototype) {
+      return Object.fromEntries(Object.entries(u).map(([k, v]) => [k, normalize(v)]))
+    }
+  }
+  return u
+}

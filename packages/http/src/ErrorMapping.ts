@@ -26,7 +26,7 @@ import {
 } from "@linq-effect/core"
 import type { LinqApiError } from "@linq-effect/core"
 import type { Duration } from "effect"
-import { Either, Option, Schema } from "effect"
+import { Option, Result, Schema } from "effect"
 import { maskHandles } from "./internal/scrub.js"
 
 /**
@@ -68,7 +68,7 @@ export const excerpt = (body: string, length: number = EXCERPT_LENGTH): string =
   return folded.length > length ? `${folded.slice(0, length)}…` : folded
 }
 
-const decodeEnvelope = Schema.decodeUnknownEither(ErrorEnvelope)
+const decodeEnvelope = Schema.decodeUnknownResult(ErrorEnvelope)
 
 const parseJson = (text: string): unknown => {
   try {
@@ -106,8 +106,8 @@ export const readAnswer = (
 ): ApiAnswer => {
   const envelope = body.length > 0 && body.length < 65_536 ? decodeEnvelope(parseJson(body)) : undefined
   const base = Option.match(retryAfter, { onNone: () => ({}), onSome: (wait) => ({ retryAfter: wait }) })
-  if (envelope !== undefined && Either.isRight(envelope)) {
-    const { error, trace_id } = envelope.right
+  if (envelope !== undefined && Result.isSuccess(envelope)) {
+    const { error, trace_id } = envelope.success
     return {
       status,
       ...(error.message === undefined

@@ -13,10 +13,10 @@
  *
  * @since 0.1.0
  */
-import type { HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
-import type { ConfigError, Duration, Option, Redacted, Schema as S, Scope } from "effect"
-import { Context, Effect, Either, Layer } from "effect"
+import type { Config, Duration, Option, Redacted, Schema as S, Scope } from "effect"
+import { Context, Effect, Layer, Result } from "effect"
+import type { HttpClient } from "effect/http"
 import type { ApiAnswer } from "./ErrorMapping.js"
 import { fromSettings, makeLimiter } from "./internal/client.js"
 import type { ConfigOptions } from "./internal/config.js"
@@ -94,7 +94,7 @@ export const ATTEMPTS_METRIC_NAME: string = ATTEMPTS_METRIC
  */
 export interface RateLimitOptions {
   readonly limit: number
-  readonly interval: Duration.DurationInput
+  readonly interval: Duration.Input
 }
 
 /**
@@ -114,38 +114,39 @@ export interface LinqHttpClientOptions {
    */
   readonly apiKey: string | Redacted.Redacted
   /** Defaults to {@link DEFAULT_BASE_URL}. A trailing slash is ignored. */
-  readonly baseUrl?: string | URL
+  readonly baseUrl?: string | URL | undefined
   /**
    * How long one attempt may take, body included. Defaults to 60 seconds.
    * Must be longer than zero; `Duration.infinity`, or anything longer than a
    * timer can hold (2^31-1 ms, about 24.8 days), means no timeout.
    */
-  readonly timeout?: Duration.DurationInput
+  readonly timeout?: Duration.Input | undefined
   /** Retries after the first attempt (so `maxRetries + 1` attempts at most): a whole number >= 0. Defaults to 2; 0 disables. */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /** Extra headers sent with every request (they cannot replace `Authorization`). */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
   /** The largest response body read, in bytes (a whole number >= 1). Defaults to 4 MiB. */
-  readonly maxResponseBytes?: number
+  readonly maxResponseBytes?: number | undefined
   /**
    * Allow a plain `http://` base URL to a host other than loopback. Off by
    * default, so that the bearer token never travels in clear by accident.
    */
-  readonly allowInsecureHttp?: boolean
+  readonly allowInsecureHttp?: boolean | undefined
   /**
    * At most `limit` requests in any window of length `interval` through this
    * layer (every call and every retry shares one limiter; see
    * {@link RateLimitOptions}); calls beyond it wait their turn. Off by
    * default. A 429 and its `Retry-After` are still obeyed on top.
    */
-  readonly rateLimit?: RateLimitOptions
+  readonly rateLimit?: RateLimitOptions | undefined
 }
 
 /**
  * The options of {@link LinqHttpClient.layerConfig}: the same as
  * {@link LinqHttpClientOptions} but the key and base URL (read from
  * `LINQ_API_V3_API_KEY` / `LINQ_API_V3_BASE_URL`), each given as a value or
- * as a `Config` (e.g. `timeout: Config.duration("LINQ_TIMEOUT")`).
+ * as a `Config` (e.g. `timeout: Config.Duration("LINQ_TIMEOUT")`); an object option
+ * (`rateLimit`, `headers`) also as a record of `Config`s (`Config.Wrap`).
  *
  * @since 0.1.0
  * @category models
@@ -168,17 +169,17 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
    * is a defect (the call dies, sending nothing).
    */
   readonly path: string
-  readonly params?: Readonly<Record<string, string>>
+  readonly params?: Readonly<Record<string, string>> | undefined
   /** Sent as JSON when present (DELETE included). */
   readonly body?: unknown
   /** The documented 2xx body. */
-  readonly response: S.Schema<A, I, never>
+  readonly response: S.Codec<A, I>
   /** Recognises an error answer as a more precise error (a group-chat rule violation); never retried. */
-  readonly recognize?: (answer: ApiAnswer) => Option.Option<V>
+  readonly recognize?: ((answer: ApiAnswer) => Option.Option<V>) | undefined
   /** Overrides the client's per-attempt timeout for this call (same rules as the option). */
-  readonly timeout?: Duration.DurationInput
+  readonly timeout?: Duration.Input | undefined
   /** Overrides the client's `maxRetries` for this call (a whole number >= 0). */
-  readonly maxRetries?: number
+  readonly maxRetries?: number | undefined
   /**
    * Headers of this call only (a request id, an idempotency key), over the
    * client's. `Authorization`, in any spelling, is ignored: it is always the
@@ -186,7 +187,7 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
    * break, a control character, DEL, a character above U+00FF), is a defect
    * (the call dies, sending nothing).
    */
-  readonly headers?: Readonly<Record<string, string>>
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -210,7 +211,8 @@ export declare namespace LinqHttpClient {
     /**
      * Sends one API call with timeout, retries and error mapping, and decodes
      * the 2xx body. Each attempt carries the current span's trace context
-     * (`traceparent`, `b3`) unless `HttpClient.withTracerPropagation(false)`,
+     * (`traceparent`, `b3`) unless propagation is off
+     * (`Effect.provideService(HttpClient.TracerPropagationEnabled, false)`),
      * and is counted in {@link ATTEMPTS_METRIC_NAME}
      * (`linq_http_attempts_total{method, route}`).
      */
@@ -220,7 +222,14 @@ export declare namespace LinqHttpClient {
   }
 }
 
-/** Checks the options (dying with a clear message on a bad one) and builds the service. */
+/**
+ * Checks the options (dying with a clear message on a bad one) and builds the
+ * service over the `HttpClient` in context. With `rateLimit`, it needs a
+ * `Scope`: the limiter lives as long as it.
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
 function make(
   options: LinqHttpClientOptions & { readonly rateLimit: RateLimitOptions }
 ): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient | Scope.Scope>
@@ -234,16 +243,43 @@ function make(
   options: LinqHttpClientOptions
 ): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient | Scope.Scope> {
   const settings = internal.resolve(options)
-  if (Either.isLeft(settings)) return Effect.dieMessage(`LinqHttpClient: ${settings.left.message}`)
-  return Effect.flatMap(makeLimiter(settings.right), (limiter) => fromSettings(settings.right, limiter))
+  if (Result.isFailure(settings)) return Effect.die(new Error(`LinqHttpClient: ${settings.failure.message}`))
+  return Effect.flatMap(makeLimiter(settings.success), (limiter) => fromSettings(settings.success, limiter))
 }
+
+/**
+ * `Layer<LinqHttpClient, never, HttpClient>` from options: defaults
+ * `https://api.linqapp.com/api/partner`, 60 seconds, 2 retries, no rate
+ * limit. Options are checked as for {@link make}.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+const layer = (options: LinqHttpClientOptions): Layer.Layer<LinqHttpClient, never, HttpClient.HttpClient> =>
+  Layer.effect(LinqHttpClient, make(options))
+
+/**
+ * The same from Effect `Config` (see {@link LinqHttpClient.layerConfig}).
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+const layerConfig = (
+  options: LinqHttpClientConfigOptions = {}
+): Layer.Layer<LinqHttpClient, Config.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    LinqHttpClient,
+    Effect.flatMap(readSettings(options), (settings) =>
+      Effect.flatMap(makeLimiter(settings), (limiter) => fromSettings(settings, limiter))
+    )
+  )
 
 /**
  * The configured HTTP client of the Linq Partner API.
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * import { FetchHttpClient } from "effect/http"
  * import { LinqHttpClient } from "@linq-effect/http"
  * import { Layer } from "effect"
  *
@@ -258,10 +294,9 @@ function make(
  * @since 0.1.0
  * @category tags
  */
-export class LinqHttpClient extends Context.Tag("@linq-effect/http/LinqHttpClient")<
-  LinqHttpClient,
-  LinqHttpClient.Service
->() {
+export class LinqHttpClient extends Context.Service<LinqHttpClient, LinqHttpClient.Service>()(
+  "@linq-effect/http/LinqHttpClient"
+) {
   /**
    * Builds the service over the `HttpClient` in context. A bad option (an
    * empty key, an invalid or insecure base URL, `maxRetries: -1`,
@@ -276,9 +311,7 @@ export class LinqHttpClient extends Context.Tag("@linq-effect/http/LinqHttpClien
    * `https://api.linqapp.com/api/partner`, 60 seconds, 2 retries, no rate
    * limit. Options are checked as for {@link LinqHttpClient.make}.
    */
-  static readonly layer = (
-    options: LinqHttpClientOptions
-  ): Layer.Layer<LinqHttpClient, never, HttpClient.HttpClient> => Layer.scoped(LinqHttpClient, make(options))
+  static readonly layer: typeof layer = layer
 
   /**
    * The same from Effect `Config`: `LINQ_API_V3_API_KEY` (required, read
@@ -287,27 +320,20 @@ export class LinqHttpClient extends Context.Tag("@linq-effect/http/LinqHttpClien
    * options given as values or as `Config`s. Every problem (a missing or
    * blank key, or one holding a character a header cannot carry, checked by
    * the same rule as `layer`'s apiKey, a malformed or insecure base URL, a bad option)
-   * is a `ConfigError` whose message says what is wrong, never the key.
+   * is a `Config.ConfigError` whose message names the variable (or option)
+   * and says what is wrong, never the key's value.
    *
    * @example
    * ```ts
-   * import { FetchHttpClient } from "@effect/platform"
+   * import { FetchHttpClient } from "effect/http"
    * import { LinqHttpClient } from "@linq-effect/http"
    * import { Config, Layer } from "effect"
    *
    * const Live = LinqHttpClient.layerConfig({
-   *   timeout: Config.duration("LINQ_TIMEOUT").pipe(Config.withDefault("60 seconds")),
-   *   maxRetries: Config.integer("LINQ_MAX_RETRIES").pipe(Config.withDefault(2))
+   *   timeout: Config.Duration("LINQ_TIMEOUT").pipe(Config.withDefault("60 seconds")),
+   *   maxRetries: Config.Int("LINQ_MAX_RETRIES").pipe(Config.withDefault(2))
    * }).pipe(Layer.provide(FetchHttpClient.layer))
    * ```
    */
-  static readonly layerConfig = (
-    options: LinqHttpClientConfigOptions = {}
-  ): Layer.Layer<LinqHttpClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-    Layer.scoped(
-      LinqHttpClient,
-      Effect.flatMap(readSettings(options), (settings) =>
-        Effect.flatMap(makeLimiter(settings), (limiter) => fromSettings(settings, limiter))
-      )
-    )
+  static readonly layerConfig: typeof layerConfig = layerConfig
 }

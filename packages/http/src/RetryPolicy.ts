@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Duration, Option, Schedule } from "effect"
+import { Duration, Effect, Option, Random, Schedule } from "effect"
 
 /**
  * The first wait.
@@ -100,26 +100,34 @@ export interface AttemptFailure<E> {
   readonly retryAfter: Option.Option<Duration.Duration>
 }
 
+/** Up to 25 % off a delay, uniformly (Effect 3's `jitteredWith({ min: 0.75, max: 1 })`), from the fiber's `Random`. */
+const jitter = ({ duration }: { readonly duration: Duration.Duration }) =>
+  Effect.map(Random.next, (random) => {
+    const millis = Duration.toMillis(duration)
+    return Duration.millis(millis * 0.75 * (1 - random) + millis * random)
+  })
+
 /**
  * The wait schedule: exponential from {@link INITIAL_DELAY}, capped at
  * {@link MAX_DELAY}, with up to 25 % jitter below, replaced by the server's
  * `Retry-After` when it gave one; at most `maxRetries` retries, and only of
- * retryable failures.
+ * retryable failures. Its output is the last failure.
  *
  * @since 0.1.0
  * @category schedules
  */
 export const schedule = <E>(maxRetries: number): Schedule.Schedule<unknown, AttemptFailure<E>> =>
   Schedule.exponential(INITIAL_DELAY, 2).pipe(
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, MAX_DELAY)),
-    Schedule.jitteredWith({ min: 0.75, max: 1 }),
-    Schedule.passthrough<Duration.Duration, AttemptFailure<E>, never>,
-    Schedule.modifyDelay((failure, delay) =>
-      Option.match(failure.retryAfter, {
-        onNone: () => delay,
-        onSome: (wait) => Duration.min(wait, MAX_RETRY_AFTER)
-      })
+    Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, MAX_DELAY))),
+    Schedule.modifyDelay(jitter),
+    Schedule.passthrough<Duration.Duration, AttemptFailure<E>, never, never>,
+    Schedule.modifyDelay(({ input, duration }) =>
+      Effect.succeed(
+        Option.match(input.retryAfter, {
+          onNone: () => duration,
+          onSome: (wait) => Duration.min(wait, MAX_RETRY_AFTER)
+        })
+      )
     ),
-    Schedule.whileInput((failure: AttemptFailure<E>) => failure.retryable),
-    Schedule.intersect(Schedule.recurs(maxRetries))
+    Schedule.while(({ input, attempt }) => input.retryable && attempt <= maxRetries)
   )

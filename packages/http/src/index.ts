@@ -1,6 +1,6 @@
 /**
  * `@linq-effect/http`: a layered, configured HttpClient service for the Linq
- * Partner API, over any `@effect/platform` HttpClient.
+ * Partner API, over any `effect/http` HttpClient.
  *
  * @since 0.1.0
  */

@@ -4,9 +4,9 @@
  * the fallback for a response it does not know.
  */
 import { Readable } from "node:stream"
-import { HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { HttpClientRequest, HttpClientResponse } from "effect/http"
 import { readBody } from "../src/internal/body.js"
 
 const request = HttpClientRequest.get("http://127.0.0.1/x")
@@ -98,7 +98,7 @@ describe("readBody over a Node Readable", () => {
     })
   )
 
-  it.effect("a stream that fails is a ResponseError (Decode)", () =>
+  it.effect("a stream that fails is an HttpClientError whose reason is a DecodeError", () =>
     Effect.gen(function* () {
       const readable = new Readable({
         read() {
@@ -106,8 +106,8 @@ describe("readBody over a Node Readable", () => {
         }
       })
       const error = yield* Effect.flip(readBody(nodeResponse(readable), 250))
-      expect(error._tag).toBe("ResponseError")
-      expect(error.reason).toBe("Decode")
+      expect(error._tag).toBe("HttpClientError")
+      expect(error.reason._tag).toBe("DecodeError")
     })
   )
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Config, ConfigError, ConfigProvider, Duration, Effect, Exit, Layer, Option } from "effect"
+import { Cause, Config, ConfigProvider, Duration, Effect, Exit, Layer, Option } from "effect"
 import type { LinqHttpClientConfigOptions, LinqHttpClientOptions } from "../src/index.js"
 import { LinqHttpClient } from "../src/index.js"
 import * as RecordingHttpClient from "./RecordingHttpClient.js"
@@ -8,11 +8,14 @@ import { API_KEY, addCall, CHAT_ID } from "./testkit.js"
 
 const PATH = `/v3/chats/${CHAT_ID}/participants`
 
+/** Effect 4.1's own text for a variable that is not set (a SchemaError: no string at that path). */
+const MISSING = /^SchemaError\(Expected string\s+at \["LINQ_TIMEOUT"\]\)$/
+
 /** `layerConfig(options)` over a recording client, with `env` as the only config. */
 const fromEnv = (env: Record<string, string>, options: LinqHttpClientConfigOptions = {}) =>
   LinqHttpClient.layerConfig(options).pipe(
     Layer.provideMerge(RecordingHttpClient.layer([Answer.accepted()])),
-    Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+    Layer.provide(ConfigProvider.layer(ConfigProvider.fromUnknown(env)))
   )
 
 /** Sends one add through the layer; returns the recorded request. */
@@ -29,13 +32,25 @@ const configErrorOf = <E>(layer: Layer.Layer<LinqHttpClient, E>) =>
     const exit = yield* Effect.exit(Effect.provide(LinqHttpClient, layer))
     expect(Exit.isFailure(exit)).toBe(true)
     if (!Exit.isFailure(exit)) throw new Error("the layer built")
-    const failure = Cause.failureOption(exit.cause)
+    const failure = Cause.findErrorOption(exit.cause)
     expect(Option.isSome(failure)).toBe(true)
     const error = Option.getOrThrow(failure)
-    expect(ConfigError.isConfigError(error)).toBe(true)
-    if (!ConfigError.isConfigError(error)) throw new Error("not a ConfigError")
+    expect(error).toBeInstanceOf(Config.ConfigError)
+    if (!(error instanceof Config.ConfigError)) throw new Error("not a ConfigError")
     return error
   })
+
+/**
+ * Effect 4's `ConfigError` has no MissingData/InvalidData kinds (v3's `_op`,
+ * `isMissingDataOnly`): a problem the SDK finds is a `ConfigError` over a
+ * `SourceError` whose message starts with the variable or option it is about.
+ */
+const expectAbout = (error: Config.ConfigError, subject: string) => {
+  expect(error.cause._tag).toBe("SourceError")
+  expect(error.cause.message.startsWith(`${subject}: `)).toBe(true)
+  // What it prints: Effect 4.1's rendering of a ConfigError over a SourceError.
+  expect(String(error).startsWith(`ConfigError(SourceError: ${subject}: `)).toBe(true)
+}
 
 /** The defect message `layer(options)` dies with. */
 const defectOf = (options: Partial<LinqHttpClientOptions>) =>
@@ -45,7 +60,7 @@ const defectOf = (options: Partial<LinqHttpClientOptions>) =>
     )
     const exit = yield* Effect.exit(Effect.provide(LinqHttpClient, layer))
     if (!Exit.isFailure(exit)) throw new Error("the layer built")
-    expect(Cause.isDie(exit.cause)).toBe(true)
+    expect(Cause.hasDies(exit.cause)).toBe(true)
     return Cause.pretty(exit.cause)
   })
 
@@ -80,7 +95,8 @@ describe("LinqHttpClient.layerConfig", () => {
   it.effect("a missing key is a ConfigError naming the variable", () =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_BASE_URL: "https://eu.linq.test" }))
-      expect(ConfigError.isMissingDataOnly(error)).toBe(true)
+      expectAbout(error, "LINQ_API_V3_API_KEY")
+      expect(String(error)).toMatch(/is missing/)
       expect(String(error)).toContain("LINQ_API_V3_API_KEY")
     })
   )
@@ -88,6 +104,7 @@ describe("LinqHttpClient.layerConfig", () => {
   it.effect("an empty key is a ConfigError naming the variable, not a request with `Bearer `", () =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: "" }))
+      expectAbout(error, "LINQ_API_V3_API_KEY")
       expect(String(error)).toContain("LINQ_API_V3_API_KEY")
     })
   )
@@ -97,7 +114,7 @@ describe("LinqHttpClient.layerConfig", () => {
       const error = yield* configErrorOf(
         fromEnv({ LINQ_API_V3_API_KEY: API_KEY, LINQ_API_V3_BASE_URL: "http://api.linq.test/api" })
       )
-      expect(error._op).toBe("InvalidData")
+      expectAbout(error, "LINQ_API_V3_BASE_URL")
       expect(String(error)).toContain("LINQ_API_V3_BASE_URL")
       expect(String(error)).toMatch(/http:\/\//)
       expect(String(error)).not.toContain(API_KEY)
@@ -111,7 +128,7 @@ describe("LinqHttpClient.layerConfig", () => {
         const error = yield* configErrorOf(
           fromEnv({ LINQ_API_V3_API_KEY: "k", LINQ_API_V3_BASE_URL: baseUrl })
         )
-        expect(error._op).toBe("InvalidData")
+        expectAbout(error, "LINQ_API_V3_BASE_URL")
       })
   )
 
@@ -218,7 +235,7 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
   it.effect("a missing key says it is missing", () =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(fromEnv({}))
-      expect(ConfigError.isMissingDataOnly(error)).toBe(true)
+      expectAbout(error, "LINQ_API_V3_API_KEY")
       expect(String(error)).toContain("LINQ_API_V3_API_KEY")
       expect(String(error)).toMatch(/is missing/)
       expect(String(error)).not.toContain("<redacted>")
@@ -230,7 +247,7 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
     (key) =>
       Effect.gen(function* () {
         const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: key }))
-        expect(error._op).toBe("InvalidData")
+        expectAbout(error, "LINQ_API_V3_API_KEY")
         expect(String(error)).toMatch(/LINQ_API_V3_API_KEY is empty/)
       })
   )
@@ -240,7 +257,7 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
     (key) =>
       Effect.gen(function* () {
         const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: key }))
-        expect(error._op).toBe("InvalidData")
+        expectAbout(error, "LINQ_API_V3_API_KEY")
         expect(String(error)).toMatch(/line break or NUL/)
         expect(String(error)).not.toContain("sk_inner")
       })
@@ -267,8 +284,8 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
         fromEnv(
           { LINQ_API_V3_API_KEY: "k", LINQ_TIMEOUT: "5 seconds", LINQ_MAX_RETRIES: "4" },
           {
-            timeout: Config.duration("LINQ_TIMEOUT"),
-            maxRetries: Config.integer("LINQ_MAX_RETRIES"),
+            timeout: Config.Duration("LINQ_TIMEOUT"),
+            maxRetries: Config.Int("LINQ_MAX_RETRIES"),
             headers: { "X-Team": "growth" }
           }
         )
@@ -281,10 +298,10 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
       const error = yield* configErrorOf(
         fromEnv(
           { LINQ_API_V3_API_KEY: API_KEY, LINQ_MAX_RETRIES: "-1" },
-          { maxRetries: Config.integer("LINQ_MAX_RETRIES") }
+          { maxRetries: Config.Int("LINQ_MAX_RETRIES") }
         )
       )
-      expect(error._op).toBe("InvalidData")
+      expectAbout(error, "maxRetries")
       expect(String(error)).toMatch(/maxRetries must be a whole number >= 0, got -1/)
       expect(String(error)).not.toContain(API_KEY)
     })
@@ -293,11 +310,18 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
   it.effect("an option Config that is missing is a ConfigError under the option's name", () =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(
-        fromEnv({ LINQ_API_V3_API_KEY: "k" }, { timeout: Config.duration("LINQ_TIMEOUT") })
+        fromEnv({ LINQ_API_V3_API_KEY: "k" }, { timeout: Config.Duration("LINQ_TIMEOUT") })
       )
-      expect(ConfigError.isMissingDataOnly(error)).toBe(true)
+      expectAbout(error, "timeout")
       expect(String(error)).toContain("timeout")
       expect(String(error)).toContain("LINQ_TIMEOUT")
+      // The option's own error is kept as the cause: Effect's ConfigError for the missing variable.
+      const cause = error.cause._tag === "SourceError" ? error.cause.cause : undefined
+      expect(cause).toBeInstanceOf(Config.ConfigError)
+      if (cause instanceof Config.ConfigError) {
+        expect(cause.cause._tag).toBe("SchemaError")
+        expect(cause.message).toMatch(MISSING)
+      }
     })
   )
 
@@ -309,7 +333,7 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
   ] as const)("a bad option given directly (%j) is a ConfigError too", ([options, message]) =>
     Effect.gen(function* () {
       const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: "k" }, options))
-      expect(error._op).toBe("InvalidData")
+      expectAbout(error, Object.keys(options)[0]!)
       expect(String(error)).toMatch(message)
     })
   )

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, TestClock } from "effect"
+import { Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { LinqHttpClient } from "../src/index.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
 import { addCall, awaitRequests, linqLayer, pendingWait } from "./testkit.js"
@@ -9,12 +10,13 @@ describe("interruption", () => {
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(client.execute(addCall()))
+      const fiber = yield* Effect.forkChild(client.execute(addCall()))
       yield* awaitRequests(recorder, 1)
       const request = yield* recorder.request(0)
       expect(request.signal.aborted).toBe(false)
-      const exit = yield* Fiber.interrupt(fiber)
-      expect(Exit.isInterrupted(exit)).toBe(true)
+      yield* Fiber.interrupt(fiber)
+      const exit = yield* Fiber.await(fiber)
+      expect(Exit.hasInterrupts(exit)).toBe(true)
       expect(request.signal.aborted).toBe(true)
       expect(yield* recorder.count).toBe(1)
     }).pipe(Effect.provide(linqLayer([Answer.never])))
@@ -24,7 +26,7 @@ describe("interruption", () => {
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(client.execute(addCall()))
+      const fiber = yield* Effect.forkChild(client.execute(addCall()))
       yield* awaitRequests(recorder, 1)
       yield* TestClock.adjust("1 second")
       yield* Fiber.interrupt(fiber)
@@ -36,11 +38,12 @@ describe("interruption", () => {
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(client.execute(addCall()))
+      const fiber = yield* Effect.forkChild(client.execute(addCall()))
       yield* awaitRequests(recorder, 1)
       yield* pendingWait
-      const exit = yield* Fiber.interrupt(fiber)
-      expect(Exit.isInterrupted(exit)).toBe(true)
+      yield* Fiber.interrupt(fiber)
+      const exit = yield* Fiber.await(fiber)
+      expect(Exit.hasInterrupts(exit)).toBe(true)
       yield* TestClock.adjust("10 minutes")
       expect(yield* recorder.count).toBe(1)
     }).pipe(Effect.provide(linqLayer([Answer.envelope(503, { message: "busy" })], { timeout: "1 hour" })))

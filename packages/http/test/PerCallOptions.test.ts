@@ -21,7 +21,7 @@ describe("per-call timeout and maxRetries", () => {
         const client = yield* LinqHttpClient
         const recorder = yield* Recorder
         const exit = yield* Effect.exit(client.execute(addCall(overrides)))
-        expect(exit._tag === "Failure" && Cause.isDie(exit.cause)).toBe(true)
+        expect(exit._tag === "Failure" && Cause.hasDies(exit.cause)).toBe(true)
         if (exit._tag === "Failure") expect(Cause.pretty(exit.cause)).toMatch(message)
         expect(yield* recorder.count).toBe(0)
       }).pipe(Effect.provide(linqLayer([Answer.accepted()])))

@@ -4,12 +4,14 @@
  * `interval`) and the per-attempt counter `linq_http_attempts_total`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Metric, TestClock } from "effect"
+import { Duration, Effect, Fiber, Metric } from "effect"
+import { TestClock } from "effect/testing"
 import { ATTEMPTS_METRIC_NAME, LinqHttpClient } from "../src/index.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
 import {
   API_KEY,
   addCall,
+  advance,
   awaitRequests,
   CHAT_ID,
   eventually,
@@ -76,10 +78,10 @@ describe("rateLimit", () => {
           const recorder = yield* Recorder
           const fibers = yield* Effect.forEach(
             Array.from({ length: c.calls }, (_, i) => i),
-            (i) => Effect.fork(client.execute(addCall({ body: { handle: handleOf(i) } })))
+            (i) => Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) } })))
           )
           // Long enough for every call, however the limiter spaces them.
-          yield* TestClock.adjust(Duration.millis(4 * c.calls * (c.interval + c.latency)))
+          yield* advance(Duration.millis(4 * c.calls * (c.interval + c.latency)))
           for (const fiber of fibers) expect((yield* Fiber.join(fiber)).status).toBe("accepted")
           const requests = yield* recorder.requests
           const starts = requests.map((request) => request.at)
@@ -111,13 +113,13 @@ describe("rateLimit", () => {
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      const fibers: Array<Fiber.RuntimeFiber<unknown, unknown>> = []
+      const fibers: Array<Fiber.Fiber<unknown, unknown>> = []
       for (const i of [0, 1, 2, 3, 4, 5, 6]) {
-        fibers.push(yield* Effect.fork(client.execute(addCall({ body: { handle: handleOf(i) } }))))
+        fibers.push(yield* Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) } }))))
         // Each one asks before the next is made.
         yield* settle
       }
-      yield* TestClock.adjust("10 seconds")
+      yield* advance("10 seconds")
       for (const fiber of fibers) yield* Fiber.join(fiber)
       const requests = yield* recorder.requests
       expect(requests.map((request) => (request.body as { handle: string }).handle)).toEqual(
@@ -133,7 +135,8 @@ describe("rateLimit", () => {
       Effect.gen(function* () {
         const client = yield* LinqHttpClient
         const recorder = yield* Recorder
-        const call = (i: number) => Effect.fork(client.execute(addCall({ body: { handle: handleOf(i) } })))
+        const call = (i: number) =>
+          Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) } })))
         const first = yield* call(0)
         const second = yield* call(1)
         yield* awaitRequests(recorder, 2)
@@ -171,9 +174,9 @@ describe("rateLimit", () => {
       // One permit per 10 s, a 1 s timeout per attempt and answers taking 900 ms: the last call
       // waits about 40 s for its permit and still succeeds.
       const fibers = yield* Effect.forEach([0, 1, 2, 3, 4], (i) =>
-        Effect.fork(client.execute(addCall({ body: { handle: handleOf(i) }, timeout: "1 second" })))
+        Effect.forkChild(client.execute(addCall({ body: { handle: handleOf(i) }, timeout: "1 second" })))
       )
-      yield* TestClock.adjust("2 minutes")
+      yield* advance("2 minutes")
       for (const fiber of fibers) expect((yield* Fiber.join(fiber)).status).toBe("accepted")
       expect((yield* recorder.requests).map((request) => request.at)).toEqual([
         0, 10_900, 21_800, 32_700, 43_600
@@ -191,7 +194,7 @@ describe("rateLimit", () => {
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      const fiber = yield* Effect.fork(client.execute(addCall({ timeout: "1 hour" })))
+      const fiber = yield* Effect.forkChild(client.execute(addCall({ timeout: "1 hour" })))
       yield* awaitRequests(recorder, 1)
       // The limiter has nine more permits: only the retry wait is pending within 60 s.
       expect(yield* pendingWait).toBe(3000)
@@ -220,13 +223,13 @@ describe("rateLimit", () => {
   )
 })
 
-/** The attempts counted so far, by tags, from the global metric registry. */
-const attemptCounts = Effect.map(Metric.snapshot, (pairs) =>
-  pairs
-    .filter((pair) => pair.metricKey.name === ATTEMPTS_METRIC_NAME)
-    .map((pair) => ({
-      tags: Object.fromEntries(pair.metricKey.tags.map((tag) => [tag.key, tag.value])),
-      count: "count" in pair.metricState ? Number(pair.metricState.count) : Number.NaN
+/** The attempts counted so far, by attributes, from the metric registry. */
+const attemptCounts = Effect.map(Metric.snapshot, (snapshots) =>
+  snapshots
+    .filter((snapshot) => snapshot.id === ATTEMPTS_METRIC_NAME)
+    .map((snapshot) => ({
+      tags: { ...snapshot.attributes },
+      count: snapshot.type === "Counter" ? Number(snapshot.state.count) : Number.NaN
     }))
 )
 

@@ -6,9 +6,9 @@
  * URL, headers, decoded body, the `AbortSignal` the platform passed in, and
  * the (test) clock's time.
  */
-import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
-import type { HttpClientRequest } from "@effect/platform"
 import { Clock, Context, Duration, Effect, Layer } from "effect"
+import type { HttpClientRequest } from "effect/http"
+import { HttpClient, HttpClientError, HttpClientResponse } from "effect/http"
 
 /**
  * One scripted answer.
@@ -68,9 +68,9 @@ export const Answer = {
   accepted: (traceId = "trace-ok"): Answer =>
     Answer.json(202, { message: "Participant addition queued", status: "accepted", trace_id: traceId }),
   /** The same answer, after `delay`. */
-  delayed: (answer: Answer, delay: Duration.DurationInput): Answer =>
-    answer._tag === "Respond" ? { ...answer, delay: Duration.decode(delay) } : answer,
-  /** The request could not be sent (`HttpClientError.RequestError`, reason `Transport`). */
+  delayed: (answer: Answer, delay: Duration.Input): Answer =>
+    answer._tag === "Respond" ? { ...answer, delay: Duration.fromInputUnsafe(delay) } : answer,
+  /** The request could not be sent (an `HttpClientError` whose reason is a `TransportError`). */
   transportFailure: (message = "connect ECONNREFUSED 127.0.0.1:443"): Answer => ({
     _tag: "TransportFailure",
     message
@@ -114,15 +114,17 @@ export interface RecordedRequest {
 /**
  * The recorder of one test's requests.
  */
-export class Recorder extends Context.Tag("test/RecordingHttpClient/Recorder")<
+export class Recorder extends Context.Service<
   Recorder,
   {
     readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
     readonly count: Effect.Effect<number>
+    /** How many answered bodies are neither read to their end nor cancelled yet. */
+    readonly openBodies: Effect.Effect<number>
     /** The `n`th request (0-based); dies when there is none. */
     readonly request: (n: number) => Effect.Effect<RecordedRequest>
   }
->() {}
+>()("test/RecordingHttpClient/Recorder") {}
 
 const utf8 = new TextDecoder()
 
@@ -150,7 +152,17 @@ const readBody = (
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
-const toWebResponse = (answer: Extract<Answer, { _tag: "Respond" | "BrokenBody" }>): Response => {
+/**
+ * The web `Response` of an answer. A body is a stream that reports when it
+ * has been read to its end or cancelled (`onSettled`), so that a test can
+ * tell a body still being read (on promises, which Effect 4's `TestClock`
+ * does not wait for) from one that is done.
+ */
+const toWebResponse = (
+  answer: Extract<Answer, { _tag: "Respond" | "BrokenBody" }>,
+  onOpen: () => void,
+  onSettled: () => void
+): Response => {
   if (answer._tag === "BrokenBody") {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -160,8 +172,34 @@ const toWebResponse = (answer: Extract<Answer, { _tag: "Respond" | "BrokenBody" 
     })
     return new Response(stream, { status: answer.status, headers: { "content-type": JSON_TYPE } })
   }
-  const body = NULL_BODY_STATUSES.has(answer.status) ? null : (answer.body ?? null)
-  return new Response(body, { status: answer.status, headers: answer.headers })
+  if (NULL_BODY_STATUSES.has(answer.status) || answer.body === undefined) {
+    return new Response(null, { status: answer.status, headers: answer.headers })
+  }
+  const bytes = new TextEncoder().encode(answer.body)
+  let settled = false
+  const settle = () => {
+    if (settled) return
+    settled = true
+    onSettled()
+  }
+  onOpen()
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (bytes.byteLength > 0) controller.enqueue(bytes)
+        controller.close()
+        settle()
+      },
+      cancel() {
+        settle()
+      }
+    },
+    { highWaterMark: 0 }
+  )
+  // As `new Response(text)` would: a text body without a content-type is text/plain.
+  const headers = new Headers(answer.headers)
+  if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8")
+  return new Response(stream, { status: answer.status, headers })
 }
 
 /**
@@ -169,6 +207,13 @@ const toWebResponse = (answer: Extract<Answer, { _tag: "Respond" | "BrokenBody" 
  */
 export const unsafeMake = (script: Script) => {
   const recorded: Array<RecordedRequest> = []
+  let openBodies = 0
+  const opened = () => {
+    openBodies++
+  }
+  const settled = () => {
+    openBodies--
+  }
   const next = (request: RecordedRequest, index: number): Answer => {
     if (typeof script === "function") return script(request, index)
     const answer = script[Math.min(index, script.length - 1)]
@@ -198,29 +243,28 @@ export const unsafeMake = (script: Script) => {
           return yield* Effect.never
         case "TransportFailure":
           return yield* Effect.fail(
-            new HttpClientError.RequestError({
-              request,
-              reason: "Transport",
-              cause: new Error(answer.message)
+            new HttpClientError.HttpClientError({
+              reason: new HttpClientError.TransportError({ request, cause: new Error(answer.message) })
             })
           )
         case "BrokenBody":
-          return HttpClientResponse.fromWeb(request, toWebResponse(answer))
+          return HttpClientResponse.fromWeb(request, toWebResponse(answer, opened, settled))
         case "Respond":
           if (answer.delay !== undefined) yield* Effect.sleep(answer.delay)
-          return HttpClientResponse.fromWeb(request, toWebResponse(answer))
+          return HttpClientResponse.fromWeb(request, toWebResponse(answer, opened, settled))
       }
     })
   )
 
-  const recorder: Context.Tag.Service<Recorder> = {
+  const recorder: Recorder["Service"] = {
     requests: Effect.sync(() => recorded.slice()),
     count: Effect.sync(() => recorded.length),
+    openBodies: Effect.sync(() => openBodies),
     request: (n) =>
       Effect.suspend(() => {
         const entry = recorded[n]
         return entry === undefined
-          ? Effect.dieMessage(`no request #${n} was recorded (${recorded.length} were)`)
+          ? Effect.die(new Error(`no request #${n} was recorded (${recorded.length} were)`))
           : Effect.succeed(entry)
       })
   }

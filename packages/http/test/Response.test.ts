@@ -11,7 +11,7 @@ const run = (answer: AnswerT, options: { readonly maxResponseBytes?: number } = 
   Effect.gen(function* () {
     const client = yield* LinqHttpClient
     const recorder = yield* Recorder
-    const exit = yield* awaitDone(yield* Effect.fork(client.execute(addCall())))
+    const exit = yield* awaitDone(yield* Effect.forkChild(client.execute(addCall())))
     return { exit, requests: yield* recorder.count }
   }).pipe(Effect.provide(linqLayer([answer], { maxRetries: 2, ...options })))
 

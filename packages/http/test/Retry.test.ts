@@ -1,13 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import type { Context } from "effect"
-import { Duration, Effect, Exit, Fiber, FastCheck as fc, Random, TestClock } from "effect"
+import { Duration, Effect, Exit, Fiber, Random, Schema } from "effect"
+import { TestClock } from "effect/testing"
 import { LinqHttpClient } from "../src/index.js"
 import type { Answer as AnswerT, Recorder as RecorderTag } from "./RecordingHttpClient.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
 import type { LinqHttpClientOptions } from "../src/index.js"
 import { addCall, awaitDone, awaitRequests, CHAT_ID, eventually, linqLayer, pendingWait } from "./testkit.js"
 
-type RecorderService = Context.Tag.Service<RecorderTag>
+type RecorderService = RecorderTag["Service"]
 
 /** Long enough that a per-attempt timeout is never mistaken for a retry wait. */
 const HOUR = { timeout: "1 hour" } as const
@@ -16,11 +16,11 @@ const layerFor = (script: ReadonlyArray<AnswerT>, options: Partial<LinqHttpClien
   linqLayer(script, { ...HOUR, ...options })
 
 /** Forks the add call (with per-call overrides) and waits for its first request. */
-const start = (overrides: { readonly maxRetries?: number; readonly timeout?: Duration.DurationInput } = {}) =>
+const start = (overrides: { readonly maxRetries?: number; readonly timeout?: Duration.Input } = {}) =>
   Effect.gen(function* () {
     const client = yield* LinqHttpClient
     const recorder = yield* Recorder
-    const fiber = yield* Effect.fork(client.execute(addCall(overrides)))
+    const fiber = yield* Effect.forkChild(client.execute(addCall(overrides)))
     yield* eventually(
       Effect.map(recorder.count, (n) => n >= 1),
       "the first request"
@@ -246,7 +246,7 @@ describe("backoff", () => {
 
   it.effect.prop(
     "stays within the bounds for any random seed",
-    { seed: fc.integer() },
+    { seed: Schema.Int },
     ({ seed }) =>
       Effect.gen(function* () {
         const { fiber, recorder } = yield* start()
@@ -257,8 +257,8 @@ describe("backoff", () => {
           expect(wait).toBeLessThanOrEqual(high)
         }
         yield* Fiber.interrupt(fiber)
-      }).pipe(Effect.provide(layerFor([after503], { maxRetries: 3 })), Effect.withRandom(Random.make(seed))),
-    { fastCheck: { numRuns: 10 } }
+      }).pipe(Effect.provide(layerFor([after503], { maxRetries: 3 })), Random.withSeed(seed)),
+    { arbitrary: { runs: 10 } }
   )
 })
 
@@ -467,7 +467,7 @@ describe("timeouts", () => {
       expect(Duration.toMillis(client.timeout)).toBe(60_000)
       const { fiber } = yield* start()
       yield* TestClock.adjust(59_999)
-      expect((yield* Fiber.poll(fiber))._tag).toBe("None")
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust(1)
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("RequestTimeout")
@@ -478,7 +478,7 @@ describe("timeouts", () => {
     Effect.gen(function* () {
       const { fiber } = yield* start({ timeout: "3 seconds" })
       yield* TestClock.adjust(2999)
-      expect((yield* Fiber.poll(fiber))._tag).toBe("None")
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust(1)
       const error = yield* Effect.flip(yield* awaitDone(fiber))
       expect(error._tag).toBe("RequestTimeout")

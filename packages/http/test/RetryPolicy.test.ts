@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, FastCheck as fc, Option } from "effect"
+import { Arbitrary, Duration, Option, Schema } from "effect"
 import { RetryPolicy } from "../src/index.js"
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0)
@@ -36,13 +36,21 @@ describe("RetryPolicy.retryAfter", () => {
     expect(ms({ "retry-after-ms": "abc" })).toStrictEqual(Option.none())
   })
 
-  it.prop("whole seconds are read as seconds", { seconds: fc.nat({ max: 1_000_000 }) }, ({ seconds }) => {
-    expect(ms({ "retry-after": String(seconds) })).toStrictEqual(Option.some(seconds * 1000))
-  })
+  it.prop(
+    "whole seconds are read as seconds",
+    { seconds: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1_000_000 })) },
+    ({ seconds }) => {
+      expect(ms({ "retry-after": String(seconds) })).toStrictEqual(Option.some(seconds * 1000))
+    }
+  )
 
   it.prop(
     "a value that is neither a number nor starts like a date is None",
-    { value: fc.string().filter((s) => !/^\s*[A-Za-z]{3}/.test(s) && !/^\s*\d+(\.\d+)?\s*$/.test(s)) },
+    {
+      value: Arbitrary.schema(Schema.String).pipe(
+        Arbitrary.filter((s) => !/^\s*[A-Za-z]{3}/.test(s) && !/^\s*\d+(\.\d+)?\s*$/.test(s))
+      )
+    },
     ({ value }) => {
       expect(ms({ "retry-after": value })).toStrictEqual(Option.none())
     }

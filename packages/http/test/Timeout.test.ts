@@ -1,10 +1,11 @@
 /**
  * The per-attempt timeout (internal/timeout.ts): on the live clock it runs the
  * attempt in a fiber of its own with a plain timer; on any other clock it is
- * Effect.timeoutFail. Both must behave the same.
+ * Effect.timeoutOrElse. Both must behave the same.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Exit, Fiber, TestClock } from "effect"
+import { Deferred, Duration, Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import { timeoutFail } from "../src/internal/timeout.js"
 
 const timedOut = () => "timed out" as const
@@ -45,10 +46,10 @@ describe("timeoutFail on the live clock", () => {
       const started = yield* Deferred.make<void>()
       const interrupted = yield* Deferred.make<void>()
       const slow = Deferred.succeed(started, undefined).pipe(
-        Effect.zipRight(Effect.never),
+        Effect.andThen(Effect.never),
         Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
       )
-      const fiber = yield* Effect.fork(timeoutFail(slow, Duration.seconds(30), timedOut))
+      const fiber = yield* Effect.forkChild(timeoutFail(slow, Duration.seconds(30), timedOut))
       yield* Deferred.await(started)
       yield* Fiber.interrupt(fiber)
       expect(yield* Deferred.isDone(interrupted)).toBe(true)
@@ -70,9 +71,11 @@ describe("timeoutFail on the live clock", () => {
 describe("timeoutFail on the TestClock", () => {
   it.effect("times out in virtual time", () =>
     Effect.gen(function* () {
-      const fiber = yield* Effect.fork(Effect.exit(timeoutFail(Effect.never, Duration.seconds(30), timedOut)))
+      const fiber = yield* Effect.forkChild(
+        Effect.exit(timeoutFail(Effect.never, Duration.seconds(30), timedOut))
+      )
       yield* TestClock.adjust("29 seconds")
-      expect(fiber.unsafePoll()).toBeNull()
+      expect(fiber.pollUnsafe()).toBeUndefined()
       yield* TestClock.adjust("1 second")
       expect(yield* Fiber.join(fiber)).toStrictEqual(Exit.fail("timed out"))
     })

@@ -2,12 +2,12 @@
  * Trace context: every attempt carries the current span's `traceparent` and
  * `b3` headers (the SDK's own span, child of the caller's), so that Linq
  * support can correlate a call, although the platform's per-attempt client
- * span is off. `HttpClient.withTracerPropagation(false)` (the platform's
- * switch) turns it off.
+ * span is off. `HttpClient.TracerPropagationEnabled` set to `false` (the
+ * platform's switch) turns it off.
  */
-import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { HttpClient } from "effect/http"
 import { LinqHttpClient } from "../src/index.js"
 import { Answer, Recorder } from "./RecordingHttpClient.js"
 import { addCall, linqLayer } from "./testkit.js"
@@ -54,11 +54,11 @@ describe("trace context", () => {
     }).pipe(Effect.provide(linqLayer([Answer.accepted()])))
   )
 
-  it.effect("withTracerPropagation(false) sends no trace headers", () =>
+  it.effect("TracerPropagationEnabled false sends no trace headers", () =>
     Effect.gen(function* () {
       const client = yield* LinqHttpClient
       const recorder = yield* Recorder
-      yield* client.execute(addCall()).pipe(Effect.locally(HttpClient.currentTracerPropagation, false))
+      yield* client.execute(addCall()).pipe(Effect.provideService(HttpClient.TracerPropagationEnabled, false))
       const request = yield* recorder.request(0)
       expect(request.headers.traceparent).toBeUndefined()
       expect(request.headers.b3).toBeUndefined()

@@ -8,10 +8,10 @@
  */
 import { createServer } from "node:http"
 import { gzipSync } from "node:zlib"
-import { FetchHttpClient, HttpClient, type HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
+import { FetchHttpClient, HttpClient, type HttpClientResponse } from "effect/http"
 import { LinqHttpClient } from "../src/index.js"
 import { addCall } from "./testkit.js"
 
@@ -22,7 +22,7 @@ const answer = (size: number) =>
 
 /** A loopback server answering `/{kind}/{size}/...` with that kind of body. */
 const server = Effect.acquireRelease(
-  Effect.async<{ readonly url: (kind: Kind, size: number) => string; readonly close: () => void }>(
+  Effect.callback<{ readonly url: (kind: Kind, size: number) => string; readonly close: () => void }>(
     (resume) => {
       const http = createServer((req, res) => {
         req.resume()
@@ -64,7 +64,7 @@ const server = Effect.acquireRelease(
 const transports = [
   { name: "fetch", layer: FetchHttpClient.layer },
   { name: "undici", layer: NodeHttpClient.layerUndici },
-  { name: "node:http", layer: NodeHttpClient.layer }
+  { name: "node:http", layer: NodeHttpClient.layerNodeHttp }
 ] as const
 
 const clientFor = (platform: HttpClient.HttpClient, baseUrl: string, maxResponseBytes: number) =>
@@ -75,7 +75,7 @@ const clientFor = (platform: HttpClient.HttpClient, baseUrl: string, maxResponse
 describe("bodies over the real transports", () => {
   for (const { name, layer } of transports) {
     for (const kind of ["length", "chunked", "gzip"] as const) {
-      it.scopedLive(`${name}, ${kind}: decoded, and refused over the cap`, () =>
+      it.live(`${name}, ${kind}: decoded, and refused over the cap`, () =>
         Effect.gen(function* () {
           const { url } = yield* server
           const platform = yield* Effect.map(Layer.build(layer), Context.get(HttpClient.HttpClient))
@@ -91,7 +91,7 @@ describe("bodies over the real transports", () => {
     }
   }
 
-  it.scopedLive("a response the reader does not know is read through its own API, and capped", () =>
+  it.live("a response the reader does not know is read through its own API, and capped", () =>
     Effect.gen(function* () {
       const { url } = yield* server
       const platform = yield* Effect.map(

@@ -1,29 +1,27 @@
 /**
  * Shared helpers of the http and client tests: the layers under test over the
  * recording client, polling on real time for a forked fiber to get somewhere,
- * reading the retry wait a fiber is sleeping on from `TestClock`, and
- * capturing logs and spans.
+ * reading the retry wait a fiber is sleeping on (a recording clock over
+ * `TestClock`), and capturing logs and spans.
  */
 import type { AddRuleViolation } from "@linq-effect/core"
 import { ParticipantAddResponse } from "@linq-effect/core"
-import type { HttpClient } from "@effect/platform"
-import type { Context, Exit, Schema } from "effect"
+import type { Exit, Schema } from "effect"
 import {
   Cause,
-  Chunk,
   Clock,
+  Context,
+  Duration,
   Effect,
   Fiber,
-  HashMap,
   Inspectable,
   Layer,
-  List,
   Logger,
-  LogLevel,
-  Option,
-  TestClock,
+  References,
   Tracer
 } from "effect"
+import type { HttpClient } from "effect/http"
+import { TestClock } from "effect/testing"
 import type { LinqHttpClientOptions, LinqRequest } from "../src/index.js"
 import { LinqHttpClient } from "../src/index.js"
 import type { Recorder, Script } from "./RecordingHttpClient.js"
@@ -48,18 +46,61 @@ export const RULE_TEXTS = {
   notIn: "Participant is not in this chat"
 } as const
 
-/** `LinqHttpClient.layer(options)` over a recording client answering `script`; the recorder too. */
+/**
+ * The sleeps pending on each recording clock: their ends, in ms of that
+ * clock. Effect 4's `TestClock` no longer lists its sleeps (v3's
+ * `TestClock.sleeps`), so `linqLayer` puts a clock in front of the test's
+ * `TestClock` that delegates everything to it and keeps this list.
+ */
+const pendingSleeps = new WeakMap<Clock.Clock, Set<{ readonly end: number }>>()
+
+/**
+ * Under a `TestClock` (`it.effect`): that clock, recording its pending
+ * sleeps for `pendingWait`. Under any other clock (`it.live`): nothing, so
+ * the live clock stays the live clock.
+ */
+export const recordingClock: Layer.Layer<never> = Layer.effectContext(
+  Effect.clockWith((current) =>
+    Effect.sync(() => {
+      if (!("adjust" in current)) return Context.empty()
+      const inner = current as TestClock.TestClock
+      const pending = new Set<{ readonly end: number }>()
+      const clock: TestClock.TestClock = {
+        ...inner,
+        sleep: (duration) =>
+          Effect.suspend(() => {
+            const entry = { end: inner.currentTimeMillisUnsafe() + Duration.toMillis(duration) }
+            pending.add(entry)
+            return Effect.ensuring(
+              inner.sleep(duration),
+              Effect.sync(() => pending.delete(entry))
+            )
+          })
+      }
+      pendingSleeps.set(clock, pending)
+      return Context.make(Clock.Clock, clock)
+    })
+  )
+)
+
+/**
+ * `LinqHttpClient.layer(options)` over a recording client answering
+ * `script`; the recorder too, and (under a `TestClock`) the recording clock
+ * that `pendingWait` reads.
+ */
 export const linqLayer = (
   script: Script,
   options: Partial<LinqHttpClientOptions> = {}
 ): Layer.Layer<LinqHttpClient | HttpClient.HttpClient | Recorder> =>
   LinqHttpClient.layer({ apiKey: API_KEY, baseUrl: BASE_URL, ...options }).pipe(
-    Layer.provideMerge(RecordingHttpClient.layer(script))
+    Layer.provideMerge(RecordingHttpClient.layer(script)),
+    // Provided to the layer as well, so that the fibers it forks (the rate limiter's) sleep on it.
+    Layer.provideMerge(recordingClock)
   )
 
 type AddCall = LinqRequest<
   ParticipantAddResponse,
-  Schema.Schema.Encoded<typeof ParticipantAddResponse>,
+  Schema.Codec.Encoded<typeof ParticipantAddResponse>,
   AddRuleViolation
 >
 
@@ -81,7 +122,7 @@ export const eventually = (check: Effect.Effect<boolean>, what: string): Effect.
       if (yield* check) return
       yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
     }
-    return yield* Effect.dieMessage(`timed out waiting for ${what}`)
+    return yield* Effect.die(new Error(`timed out waiting for ${what}`))
   })
 
 /**
@@ -89,8 +130,11 @@ export const eventually = (check: Effect.Effect<boolean>, what: string): Effect.
  * (so without any retry wait); dies after ~2 s otherwise.
  */
 export const awaitDone = <A, E>(fiber: Fiber.Fiber<A, E>): Effect.Effect<Exit.Exit<A, E>> =>
-  Effect.zipRight(
-    eventually(Effect.map(Fiber.poll(fiber), Option.isSome), "the call to finish without the clock moving"),
+  Effect.andThen(
+    eventually(
+      Effect.sync(() => fiber.pollUnsafe() !== undefined),
+      "the call to finish without the clock moving"
+    ),
     Fiber.await(fiber)
   )
 
@@ -105,11 +149,11 @@ export const advanceUntil = (check: Effect.Effect<boolean>, what: string): Effec
       yield* TestClock.adjust("1 minute")
       yield* Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
     }
-    return yield* Effect.dieMessage(`the clock moved 1000 minutes without ${what}`)
+    return yield* Effect.die(new Error(`the clock moved 1000 minutes without ${what}`))
   })
 
 /** Waits until exactly `n` requests were recorded. */
-export const awaitRequests = (recorder: Context.Tag.Service<Recorder>, n: number): Effect.Effect<void> =>
+export const awaitRequests = (recorder: Recorder["Service"], n: number): Effect.Effect<void> =>
   eventually(
     Effect.map(recorder.count, (count) => count === n),
     `${n} recorded requests`
@@ -119,18 +163,22 @@ export const awaitRequests = (recorder: Context.Tag.Service<Recorder>, n: number
 const MAX_WAIT = 60_000
 
 /**
- * The retry wait the forked fiber is sleeping on, in ms: the one `TestClock`
- * sleep due within the next 60 s. Per-attempt timeouts must be set longer
- * than that (the tests use an hour) so that they are not mistaken for it.
+ * The retry wait the forked fiber is sleeping on, in ms: the one sleep due
+ * within the next 60 s on the recording clock `linqLayer` installs. Per-attempt
+ * timeouts must be set longer than that (the tests use an hour) so that they
+ * are not mistaken for it.
  */
 export const pendingWait: Effect.Effect<number> = Effect.gen(function* () {
+  const clock = yield* Clock.Clock
+  const sleeps = pendingSleeps.get(clock)
+  if (sleeps === undefined) {
+    return yield* Effect.die(new Error("pendingWait needs the recording clock (linqLayer, under it.effect)"))
+  }
   let wait = -1
   yield* eventually(
     Effect.gen(function* () {
-      const now = yield* Clock.currentTimeMillis
-      const due = Chunk.toReadonlyArray(yield* TestClock.sleeps()).filter(
-        (end) => end > now && end - now <= MAX_WAIT
-      )
+      const now = clock.currentTimeMillisUnsafe()
+      const due = [...sleeps].map((sleep) => sleep.end).filter((end) => end > now && end - now <= MAX_WAIT)
       if (due.length !== 1) return false
       wait = due[0]! - now
       return true
@@ -140,38 +188,100 @@ export const pendingWait: Effect.Effect<number> = Effect.gen(function* () {
   return wait
 })
 
+/** A millisecond of real time, for the fibers waiting on a promise (a body being read). */
+const realPause = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+
+/**
+ * Gives the fibers real time until they are still: no answered body is left
+ * half read, and neither the requests nor the pending sleeps changed over
+ * three pauses in a row (after ~2 s it gives up waiting and goes on).
+ */
+const quiesce = (recorder: Recorder["Service"], sleeps: ReadonlySet<{ readonly end: number }>) =>
+  Effect.gen(function* () {
+    const state = Effect.gen(function* () {
+      const ends = [...sleeps].map((sleep) => sleep.end).sort((a, b) => a - b)
+      return `${yield* recorder.count}|${yield* recorder.openBodies}|${ends.join(",")}`
+    })
+    let last = ""
+    let still = 0
+    for (let i = 0; i < 2000 && still < 3; i++) {
+      yield* realPause
+      const now = yield* state
+      still = now === last && (yield* recorder.openBodies) === 0 ? still + 1 : 0
+      last = now
+    }
+  })
+
+/**
+ * Moves the test clock forward by `duration`, one pending sleep at a time,
+ * letting the fibers get still (`quiesce`) before each, as v3's
+ * `TestClock.adjust` did. Effect 4's `TestClock.adjust` runs every sleep due
+ * within the adjustment in one go and waits only for work that the woken
+ * fibers schedule on Effect's scheduler, not for a promise such as a body
+ * being read: a sleep that a fiber starts after one (a rate-limit permit
+ * cooling down after its attempt's answer) would be timed from the end of the
+ * adjustment. Needs `linqLayer` (its recorder and recording clock).
+ */
+export const advance = (duration: Duration.Input): Effect.Effect<void, never, Recorder> =>
+  Effect.gen(function* () {
+    const recorder = yield* RecordingHttpClient.Recorder
+    const clock = yield* Clock.Clock
+    const sleeps = pendingSleeps.get(clock)
+    if (sleeps === undefined) {
+      return yield* Effect.die(new Error("advance needs the recording clock (linqLayer, under it.effect)"))
+    }
+    const target = clock.currentTimeMillisUnsafe() + Duration.toMillis(Duration.fromInputUnsafe(duration))
+    for (;;) {
+      yield* quiesce(recorder, sleeps)
+      const now = clock.currentTimeMillisUnsafe()
+      let next = Number.POSITIVE_INFINITY
+      for (const sleep of sleeps) if (sleep.end > now && sleep.end < next) next = sleep.end
+      if (next > target) {
+        yield* TestClock.adjust(target - now)
+        return yield* quiesce(recorder, sleeps)
+      }
+      yield* TestClock.adjust(next - now)
+    }
+  })
+
 /** The log lines written while running an effect, at every level, as text. */
 export const captureLogs = () => {
   const lines: Array<string> = []
-  const logger = Logger.make(({ annotations, cause, logLevel, message, spans }) => {
+  const logger = Logger.make(({ cause, fiber, logLevel, message }) => {
+    const messages: ReadonlyArray<unknown> = Array.isArray(message) ? message : [message]
     const parts = [
-      logLevel.label,
-      Inspectable.toStringUnknown(message),
-      ...List.toArray(spans).map((span) => span.label),
-      ...[...HashMap.entries(annotations)].map(([k, v]) => `${k}=${Inspectable.toStringUnknown(v)}`)
+      logLevel.toUpperCase(),
+      ...messages.map((part) => Inspectable.toStringUnknown(part)),
+      ...fiber.getRef(References.CurrentLogSpans).map(([label]) => label),
+      ...Object.entries(fiber.getRef(References.CurrentLogAnnotations)).map(
+        ([k, v]) => `${k}=${Inspectable.toStringUnknown(v)}`
+      )
     ]
-    if (!Cause.isEmpty(cause)) parts.push(Cause.pretty(cause, { renderErrorCause: true }))
+    // Cause.pretty renders each error's `cause` chain too (v3's `renderErrorCause: true`).
+    if (cause.reasons.length > 0) parts.push(Cause.pretty(cause))
     lines.push(parts.join(" "))
   })
-  const layer = Layer.merge(Logger.add(logger), Logger.minimumLogLevel(LogLevel.All))
+  const layer = Layer.merge(
+    Logger.layer([logger], { mergeWithExisting: true }),
+    Layer.succeed(References.MinimumLogLevel, "All")
+  )
   return { lines, layer } as const
 }
 
 /** Every span started while running an effect (their names and attributes can be read afterwards). */
 export const captureSpans = () => {
   const spans: Array<Tracer.Span> = []
-  const layer = Layer.unwrapEffect(
+  const layer = Layer.effect(
+    Tracer.Tracer,
     Effect.map(Effect.tracer, (base) =>
-      Layer.setTracer(
-        Tracer.make({
-          span: (name, parent, context, links, startTime, kind, options) => {
-            const span = base.span(name, parent, context, links, startTime, kind, options)
-            spans.push(span)
-            return span
-          },
-          context: base.context
-        })
-      )
+      Tracer.make({
+        span: (options) => {
+          const span = base.span(options)
+          spans.push(span)
+          return span
+        },
+        context: base.context
+      })
     )
   )
   /** Everything a span carries, as one string per span. */

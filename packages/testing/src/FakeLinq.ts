@@ -1,16 +1,17 @@
 /**
  * FakeLinq: an in-memory Linq Partner API answering the participant, chat and
  * capability routes as the API does (paths, bodies, statuses, error envelope),
- * with core's `GroupChatRules`, a journal and scripted faults; one platform
- * `HttpApp` served in-process ({@link FakeLinq.layer}) or on loopback ({@link FakeLinq.serve}).
+ * with core's `GroupChatRules`, a journal and scripted faults; one HTTP app
+ * (an `HttpServerRequest` in, an `HttpServerResponse` out) served in-process
+ * ({@link FakeLinq.layer}) or on loopback ({@link FakeLinq.serve}).
  *
  * @since 0.1.0
  */
-import { type HttpApp, HttpClient } from "@effect/platform"
 import type { Chat, ServiceType } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
-import type { Cause, Scope } from "effect"
-import { Context, Duration, Effect, Layer, Redacted } from "effect"
+import type { Scope } from "effect"
+import { Cause, Context, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { HttpClient, type HttpServerRequest, type HttpServerResponse } from "effect/http"
 import type { Fault, InjectOptions, ScriptedFault } from "./Fault.js"
 import * as InProcessClient from "./InProcessClient.js"
 import type { JournalEntry } from "./Journal.js"
@@ -65,7 +66,7 @@ export interface FakeLinqOptions {
   readonly apiKey?: string | Redacted.Redacted<string> | undefined
   readonly basePath?: string | undefined
   readonly encoding?: AnswerEncoding | undefined
-  readonly queueDelay?: Duration.DurationInput | undefined
+  readonly queueDelay?: Duration.Input | undefined
   readonly messages?: Partial<Record<ViolationKind, string>> | undefined
   readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
   readonly journalLimit?: number | undefined
@@ -81,7 +82,7 @@ export interface FakeLinqOptions {
  *
  * @example
  * ```ts
- * import { Effect, TestClock } from "effect"
+ * import { TestClock } from "effect/testing"
  * import { FakeLinq } from "@linq-effect/testing"
  *
  * // after a 202'd add, on TestClock:
@@ -115,14 +116,12 @@ export interface FakeLinqServeOptions extends FakeLinqOptions {
  * @category models
  */
 export interface FakeLinqService {
-  /** The chat with this id (`NoSuchElementException` when there is none). */
-  readonly chat: (chatId: string) => Effect.Effect<Chat, Cause.NoSuchElementException>
+  /** The chat with this id (`Cause.NoSuchElementError` when there is none). */
+  readonly chat: (chatId: string) => Effect.Effect<Chat, Cause.NoSuchElementError>
   /** Every chat. */
   readonly chats: Effect.Effect<ReadonlyArray<Chat>>
   /** The handles of the chat's active participants. */
-  readonly participants: (
-    chatId: string
-  ) => Effect.Effect<ReadonlyArray<string>, Cause.NoSuchElementException>
+  readonly participants: (chatId: string) => Effect.Effect<ReadonlyArray<string>, Cause.NoSuchElementError>
   /** Adds a chat, or replaces the chat with the same id. */
   readonly putChat: (chat: SeedChat) => Effect.Effect<void>
   /** The services a handle supports (all three when not listed). */
@@ -145,8 +144,15 @@ export interface FakeLinqService {
   readonly awaitQueue: Effect.Effect<void>
   /** Back to the seed: queued changes dropped, faults cleared, journal emptied. */
   readonly reset: Effect.Effect<void>
-  /** The fake's platform `HttpApp`, which both transports serve (`InProcessClient.make(fake.handle)`). */
-  readonly handle: HttpApp.Default<ConnectionDropped>
+  /**
+   * The fake's HTTP app, which both transports serve (`InProcessClient.make(fake.handle)`):
+   * Effect 3's `HttpApp.Default<ConnectionDropped>`.
+   */
+  readonly handle: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    ConnectionDropped,
+    HttpServerRequest.HttpServerRequest | Scope.Scope
+  >
 }
 
 /**
@@ -182,7 +188,14 @@ export const make = (
       basePath: Routes.normalizeBasePath(options.basePath),
       overrides: options
     })
-    const chat = (chatId: string) => Effect.flatten(state.chat(chatId))
+    const chat = (chatId: string) =>
+      Effect.flatMap(
+        state.chat(chatId),
+        Option.match({
+          onNone: () => Effect.fail(new Cause.NoSuchElementError(`FakeLinq has no chat ${chatId}`)),
+          onSome: Effect.succeed
+        })
+      )
     return {
       chat,
       chats: state.chats,
@@ -204,14 +217,20 @@ export const make = (
   })
 
 /**
- * FakeLinq in-process: the `FakeLinq` service and a platform `HttpClient`
- * whose requests it answers (any origin, no sockets). Interrupting a request
+ * FakeLinq in-process: the `FakeLinq` service and an `HttpClient` whose
+ * requests it answers (any origin, no sockets). Interrupting a request
  * interrupts its answer (a delay or a hang).
+ *
+ * Effect 4 memoizes layers: an `Effect.provide` of a layer value inside an
+ * `Effect.provide` of the same value reuses the outer fake (Effect 3 built a
+ * second one). For a second, separate fake there, provide it with
+ * `{ local: true }` (or call `FakeLinq.layer(...)` again); sibling
+ * `Effect.provide` calls still build a fake each.
  *
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { HttpClient } from "@effect/platform"
+ * import { HttpClient } from "effect/http"
  * import { DefaultChats, FakeLinq } from "@linq-effect/testing"
  *
  * const program = Effect.gen(function* () {
@@ -231,7 +250,7 @@ export const layer = (
   seed: FakeSeed = defaultSeed,
   options: FakeLinqOptions = {}
 ): Layer.Layer<FakeLinq | HttpClient.HttpClient> =>
-  Layer.scopedContext(
+  Layer.effectContext(
     Effect.map(make(seed, options), (fake) =>
       Context.make(FakeLinq, fake).pipe(Context.add(HttpClient.HttpClient, InProcessClient.make(fake.handle)))
     )
@@ -282,7 +301,7 @@ export const layerServer = (
   seed: FakeSeed = defaultSeed,
   options: FakeLinqServeOptions = {}
 ): Layer.Layer<FakeLinq | FakeLinqServer> =>
-  Layer.scopedContext(
+  Layer.effectContext(
     Effect.map(serve(seed, options), (served) =>
       Context.make(FakeLinq, served).pipe(Context.add(FakeLinqServer, served))
     )
@@ -311,7 +330,7 @@ export const layerServer = (
  * @since 0.1.0
  * @category tags
  */
-export class FakeLinq extends Context.Tag("@linq-effect/testing/FakeLinq")<FakeLinq, FakeLinqService>() {
+export class FakeLinq extends Context.Service<FakeLinq, FakeLinqService>()("@linq-effect/testing/FakeLinq") {
   /** {@link make} */
   static readonly make = make
   /** {@link layer} */
@@ -336,7 +355,6 @@ export class FakeLinq extends Context.Tag("@linq-effect/testing/FakeLinq")<FakeL
  * @since 0.1.0
  * @category tags
  */
-export class FakeLinqServer extends Context.Tag("@linq-effect/testing/FakeLinqServer")<
-  FakeLinqServer,
-  ServedFakeLinq
->() {}
+export class FakeLinqServer extends Context.Service<FakeLinqServer, ServedFakeLinq>()(
+  "@linq-effect/testing/FakeLinqServer"
+) {}

@@ -72,8 +72,8 @@ export interface Hang {
 
 /**
  * Drop the connection without answering: when served the socket is
- * destroyed; in-process the client fails with `HttpClientError.RequestError`
- * (reason `"Transport"`).
+ * destroyed; in-process the client fails with an `HttpClientError` whose
+ * `reason` is a `TransportError`.
  *
  * @since 0.1.0
  * @category models
@@ -289,9 +289,9 @@ export const hugeBody = (status = 202, bytes = 5_000_000): Respond => {
  * @since 0.1.0
  * @category constructors
  */
-export const delay = (duration: Duration.DurationInput, then?: Fault): Delay => ({
+export const delay = (duration: Duration.Input, then?: Fault): Delay => ({
   _tag: "Delay",
-  duration: Duration.decode(duration),
+  duration: Duration.fromInputUnsafe(duration),
   then
 })
 

@@ -1,19 +1,19 @@
 /**
- * The in-process transport of FakeLinq: a platform `HttpClient` that hands
- * each request to the fake's `HttpApp` in the caller's fiber, with no sockets.
+ * The in-process transport of FakeLinq: an `HttpClient` that hands each
+ * request to the fake's app in the caller's fiber, with no sockets.
  *
  * @since 0.1.0
  */
+import { Effect, Stream } from "effect"
+import type { Context, Scope } from "effect"
 import {
   HttpClient,
   HttpClientError,
   type HttpClientRequest,
   HttpClientResponse,
-  type HttpApp,
   HttpServerRequest,
   HttpServerResponse
-} from "@effect/platform"
-import { Effect, Stream } from "effect"
+} from "effect/http"
 
 const webBody = (request: HttpClientRequest.HttpClientRequest): BodyInit | undefined => {
   const body = request.body
@@ -28,16 +28,16 @@ const webBody = (request: HttpClientRequest.HttpClientRequest): BodyInit | undef
     case "FormData":
       return body.formData
     case "Stream":
-      return Stream.toReadableStream(body.stream)
+      return Stream.toReadableStream(body.stream) as ReadableStream<Uint8Array<ArrayBuffer>>
   }
 }
 
 /**
- * A platform `HttpClient` over a FakeLinq app (`fake.handle`). Requests are
- * answered in the caller's fiber, so a delayed or hanging answer follows the
- * caller's `Clock` and is interrupted with it; a dropped connection, or an
- * answer a web `Response` cannot carry (a status of 99), fails with
- * `HttpClientError.RequestError` (reason `"Transport"`).
+ * An `HttpClient` over a FakeLinq app (`fake.handle`). Requests are answered
+ * in the caller's fiber, so a delayed or hanging answer follows the caller's
+ * `Clock` and is interrupted with it; a dropped connection, or an answer a web
+ * `Response` cannot carry (a status of 99), fails with an
+ * `HttpClientError.HttpClientError` whose `reason` is a `TransportError`.
  *
  * @example
  * ```ts
@@ -54,10 +54,18 @@ const webBody = (request: HttpClientRequest.HttpClientRequest): BodyInit | undef
  * @since 0.1.0
  * @category constructors
  */
-export const make = (app: HttpApp.Default<unknown>): HttpClient.HttpClient =>
+export const make = (
+  app: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    unknown,
+    HttpServerRequest.HttpServerRequest | Scope.Scope
+  >
+): HttpClient.HttpClient =>
   HttpClient.make((request, url) => {
     const transport = (description: string) => (cause: unknown) =>
-      new HttpClientError.RequestError({ request, reason: "Transport", description, cause })
+      new HttpClientError.HttpClientError({
+        reason: new HttpClientError.TransportError({ request, cause, description })
+      })
     return Effect.try({
       try: () =>
         HttpServerRequest.fromWeb(
@@ -68,7 +76,8 @@ export const make = (app: HttpApp.Default<unknown>): HttpClient.HttpClient =>
             duplex: "half"
           } as RequestInit)
         ),
-      catch: (cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause })
+      catch: (cause) =>
+        new HttpClientError.HttpClientError({ reason: new HttpClientError.EncodeError({ request, cause }) })
     }).pipe(
       Effect.flatMap((serverRequest) =>
         Effect.provideService(app, HttpServerRequest.HttpServerRequest, serverRequest).pipe(
@@ -76,10 +85,12 @@ export const make = (app: HttpApp.Default<unknown>): HttpClient.HttpClient =>
         )
       ),
       Effect.flatMap((response) =>
-        Effect.try({
-          try: () => HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response)),
-          catch: transport(`FakeLinq cannot answer with status ${response.status} in-process`)
-        })
+        Effect.contextWith((context: Context.Context<never>) =>
+          Effect.try({
+            try: () => HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response, { context })),
+            catch: transport(`FakeLinq cannot answer with status ${response.status} in-process`)
+          })
+        )
       ),
       Effect.scoped
     )

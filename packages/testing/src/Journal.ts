@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Headers } from "@effect/platform"
+import { Headers } from "effect/http"
 import type { Fault } from "./Fault.js"
 
 /**

@@ -70,7 +70,7 @@ export interface FakeSeed {
 }
 
 const date = (iso: string | undefined, otherwise: DateTime.Utc): DateTime.Utc =>
-  iso === undefined ? otherwise : DateTime.unsafeMake(iso)
+  iso === undefined ? otherwise : DateTime.makeUnsafe(iso)
 
 /**
  * Turns a seeded chat into the `Chat` the fake holds. Throws on a date that is
@@ -80,7 +80,7 @@ const date = (iso: string | undefined, otherwise: DateTime.Utc): DateTime.Utc =>
  * @category constructors
  */
 export const chatFromSeed = (seed: SeedChat): Chat => {
-  const createdAt = DateTime.unsafeMake(seed.created_at ?? "2025-01-15T09:00:00.000Z")
+  const createdAt = DateTime.makeUnsafe(seed.created_at ?? "2025-01-15T09:00:00.000Z")
   const service = seed.service ?? null
   const handles = seed.handles.map((entry, index): ChatHandle => {
     const h: SeedHandle = typeof entry === "string" ? { handle: entry } : entry
@@ -92,7 +92,7 @@ export const chatFromSeed = (seed: SeedChat): Chat => {
       service: h.service ?? service ?? "SMS",
       joined_at: date(h.joined_at, createdAt),
       ...(h.is_me === undefined ? {} : { is_me: h.is_me }),
-      left_at: h.left_at != null ? DateTime.unsafeMake(h.left_at) : gone ? createdAt : null,
+      left_at: h.left_at != null ? DateTime.makeUnsafe(h.left_at) : gone ? createdAt : null,
       status
     }
   })

@@ -1,6 +1,6 @@
 /**
  * `@linq-effect/testing`: FakeLinq, an in-memory Linq Partner API for tests,
- * examples and benchmarks, in-process (a platform `HttpClient` layer) or over
+ * examples and benchmarks, in-process (an `HttpClient` layer) or over
  * real HTTP on the loopback interface.
  *
  * @since 0.1.0

@@ -1,6 +1,7 @@
 import { Chat, GroupChatRules } from "@linq-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Option, Schema, TestClock } from "effect"
+import { Effect, Fiber, Option, Schema } from "effect"
+import { TestClock } from "effect/testing"
 import { DefaultChats, DefaultHandles, FakeLinq } from "../src/index.js"
 import { participantsPath, send } from "./helpers.js"
 
@@ -41,7 +42,7 @@ describe("atomicity", () => {
         const handle = pool[(i * 7) % pool.length] ?? ""
         const op = i % 3 === 0 ? ("POST" as const) : ("DELETE" as const)
         return Effect.map(
-          Effect.zipLeft(send(op, participantsPath("mixed"), { json: { handle } }), watch),
+          Effect.tap(send(op, participantsPath("mixed"), { json: { handle } }), watch),
           (a) => [op, a.status] as const
         )
       })
@@ -89,7 +90,7 @@ describe("queue delay", () => {
       const b = yield* send("DELETE", participantsPath(iMessageGroup), { json: { handle: dave } })
       expect([a.status, b.status]).toEqual([202, 202])
       expect(yield* fake.pendingChanges).toBe(2)
-      const waiting = yield* Effect.fork(fake.awaitQueue)
+      const waiting = yield* Effect.forkChild(fake.awaitQueue)
       yield* TestClock.adjust("5 seconds")
       yield* Fiber.join(waiting)
       // ...but only the first can be applied

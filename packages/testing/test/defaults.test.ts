@@ -5,13 +5,14 @@
  * number (`is_me`). The queue tests are about the default, so they alone build
  * a FakeLinq without `queueDelay`.
  */
-import type { HttpClient } from "@effect/platform"
+import type { HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { addParticipant, getChat, removeParticipant, syncParticipants } from "@linq-effect/client"
 import { GroupChatRules } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Layer, TestClock } from "effect"
+import { Duration, Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
 import { DefaultChats, DefaultHandles, FakeLinq } from "../src/index.js"
 import { chatPath, participantsPath, send } from "./helpers.js"
 

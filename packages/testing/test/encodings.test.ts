@@ -4,7 +4,7 @@
  * length), gzip (when the client asks for it: fetch does, undici's request
  * does not), over fetch and undici on loopback, and in-process.
  */
-import { FetchHttpClient, HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
@@ -49,7 +49,7 @@ const throughTheSdk = (platform: HttpClient.HttpClient, baseUrl?: string) =>
 describe("answer encodings on loopback", () => {
   for (const encoding of encodings) {
     for (const [name, clientLayer] of clients) {
-      it.scopedLive(`${encoding} over ${name}: the wire, then addParticipant and a rule violation`, () =>
+      it.live(`${encoding} over ${name}: the wire, then addParticipant and a rule violation`, () =>
         Effect.gen(function* () {
           const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { encoding, queueDelay: 0 })
           const platform = Context.get(yield* Layer.build(clientLayer), HttpClient.HttpClient)
@@ -87,7 +87,7 @@ describe("answer encodings on loopback", () => {
 
 describe("answer encodings in-process", () => {
   for (const encoding of encodings) {
-    it.scoped(`${encoding}: the answer, then addParticipant and a rule violation`, () =>
+    it.effect(`${encoding}: the answer, then addParticipant and a rule violation`, () =>
       Effect.gen(function* () {
         const answer = yield* send("GET", chatPath(C.iMessageGroup))
         // in-process nobody asks for gzip unless told: the answer then has its length
@@ -101,7 +101,7 @@ describe("answer encodings in-process", () => {
     )
   }
 
-  it.scoped("gzip to a client that asks for it: compressed bytes with Content-Encoding", () =>
+  it.effect("gzip to a client that asks for it: compressed bytes with Content-Encoding", () =>
     Effect.gen(function* () {
       const client = yield* HttpClient.HttpClient
       const response = yield* client.get(`https://api.linqapp.com/api/partner${chatPath(C.iMessageGroup)}`, {

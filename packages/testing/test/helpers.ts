@@ -1,5 +1,5 @@
-import type { HttpClientError } from "@effect/platform"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpClientError } from "effect/http"
+import { HttpClient, HttpClientRequest } from "effect/http"
 import { expect } from "@effect/vitest"
 import { Effect } from "effect"
 
@@ -40,7 +40,7 @@ const parse = (text: string): unknown => {
 
 /** Sends a request through the platform `HttpClient` and reads the whole answer. */
 export const send = (
-  method: "GET" | "POST" | "DELETE" | "PUT",
+  method: "GET" | "POST" | "DELETE" | "PUT" | "HEAD",
   path: string,
   options: SendOptions = {}
 ): Effect.Effect<Answer, HttpClientError.HttpClientError, HttpClient.HttpClient> =>
@@ -54,7 +54,7 @@ export const send = (
       request = HttpClientRequest.bearerToken(request, token)
     }
     if (options.headers !== undefined) request = HttpClientRequest.setHeaders(request, options.headers)
-    if (options.json !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, options.json)
+    if (options.json !== undefined) request = HttpClientRequest.bodyJsonUnsafe(request, options.json)
     if (options.raw !== undefined)
       request = HttpClientRequest.bodyText(request, options.raw, "application/json")
     const response = yield* client.execute(request)

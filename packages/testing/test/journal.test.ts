@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import { DefaultChats, DefaultHandles, FakeLinq, Fault, redactHeaders } from "../src/index.js"
 import { chatPath, participantsPath, send, TOKEN } from "./helpers.js"
 

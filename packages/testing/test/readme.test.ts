@@ -7,7 +7,8 @@ import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, TestClock } from "effect"
+import { Effect, Fiber, Layer } from "effect"
+import { TestClock } from "effect/testing"
 
 // The real SDK stack; FakeLinq answers its requests in-process.
 const TestLinq = LinqHttpClient.layer({ apiKey: "test" }).pipe(Layer.provideMerge(FakeLinq.layer()))
@@ -45,7 +46,7 @@ describe("participants", () => {
     Effect.gen(function* () {
       const fake = yield* FakeLinq
       yield* fake.inject(Fault.status(503, { retryAfterMs: 10 }), { route: "add" })
-      const fiber = yield* Effect.fork(addParticipant(iMessageGroup, { handle: newcomer }))
+      const fiber = yield* Effect.forkChild(addParticipant(iMessageGroup, { handle: newcomer }))
       yield* TestClock.adjust("1 second") // the retry waits on the Clock
       expect((yield* Fiber.join(fiber)).status).toBe("accepted")
       expect((yield* fake.journal).map((r) => r.outcome)).toEqual([

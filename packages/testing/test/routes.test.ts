@@ -1,6 +1,6 @@
 import { Chat, GroupChatRules } from "@linq-effect/core"
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Effect, Option, Schema } from "effect"
+import { Cause, DateTime, Effect, Option, Schema } from "effect"
 import { DefaultChats, DefaultHandles, FakeLinq } from "../src/index.js"
 import { chatPath, envelope, participantsPath, send } from "./helpers.js"
 
@@ -112,7 +112,7 @@ describe("FakeLinq routes (in-process)", () => {
       ])
       const erin = chat.handles.find((h) => h.handle === H.erin)
       expect(erin?.status).toBe("removed")
-      expect(erin?.left_at).toEqual(DateTime.unsafeMake("2025-01-16T12:00:00.000Z"))
+      expect(erin?.left_at).toEqual(DateTime.makeUnsafe("2025-01-16T12:00:00.000Z"))
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
@@ -302,6 +302,7 @@ describe("FakeLinq routes (in-process)", () => {
         send("GET", "/v3/chats"),
         send("PUT", participantsPath(C.iMessageGroup), { json: { handle: H.newcomer } }),
         send("GET", participantsPath(C.iMessageGroup)),
+        send("HEAD", chatPath(C.iMessageGroup)),
         send("POST", chatPath(C.iMessageGroup), { json: {} }),
         send("GET", "/v3/capability/check_imessage"),
         send("POST", "/v3/capability/check_sms", { json: { address: H.alice } }),
@@ -340,11 +341,12 @@ describe("FakeLinq routes (in-process)", () => {
     }).pipe(Effect.provide(FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })))
   )
 
-  it.effect("chat(id) fails with NoSuchElementException for an unknown chat", () =>
+  it.effect("chat(id) fails with Cause.NoSuchElementError for an unknown chat", () =>
     Effect.gen(function* () {
       const fake = yield* FakeLinq
       const error = yield* Effect.flip(fake.chat(C.missing))
-      expect(error._tag).toBe("NoSuchElementException")
+      expect(error._tag).toBe("NoSuchElementError")
+      expect(Cause.isNoSuchElementError(error)).toBe(true)
     }).pipe(Effect.provide(FakeLinq.layer()))
   )
 
@@ -379,5 +381,30 @@ describe("FakeLinq routes (in-process)", () => {
         })
       )
     )
+  )
+})
+
+describe("FakeLinq.layer under Effect 4's layer memoization", () => {
+  const add = send("POST", participantsPath(C.iMessageGroup), { json: { handle: H.newcomer } })
+  const members = Effect.flatMap(FakeLinq, (fake) => fake.participants(C.iMessageGroup))
+
+  it.effect("sibling provides of one layer value: a fake each, as in 0.x", () =>
+    Effect.gen(function* () {
+      const layer = FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })
+      expect((yield* Effect.provide(add, layer)).status).toBe(202)
+      expect(yield* Effect.provide(members, layer)).not.toContain(H.newcomer)
+    })
+  )
+
+  it.effect(
+    "a provide nested in a provide of the same value reuses the fake; { local: true } makes another",
+    () =>
+      Effect.gen(function* () {
+        const layer = FakeLinq.layer(FakeLinq.defaultSeed, { queueDelay: 0 })
+        const reused = Effect.andThen(add, Effect.provide(members, layer))
+        expect(yield* Effect.provide(reused, layer)).toContain(H.newcomer)
+        const separate = Effect.andThen(add, Effect.provide(members, layer, { local: true }))
+        expect(yield* Effect.provide(separate, layer)).not.toContain(H.newcomer)
+      })
   )
 })

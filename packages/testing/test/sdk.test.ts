@@ -5,7 +5,7 @@
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { describe, expect, it } from "@effect/vitest"
-import { HttpClient } from "@effect/platform"
+import { HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
 import { FakeLinq } from "../src/index.js"
@@ -83,7 +83,7 @@ describe("the base path is enforced, as on Linq", () => {
 })
 
 describe("the base path is enforced over real HTTP too", () => {
-  it.scopedLive("a client aimed at the served fake's origin (no /api/partner) gets ChatNotFound (404)", () =>
+  it.live("a client aimed at the served fake's origin (no /api/partner) gets ChatNotFound (404)", () =>
     Effect.gen(function* () {
       const fake = yield* FakeLinq.serve(FakeLinq.defaultSeed, { queueDelay: 0 })
       const platform = Context.get(yield* Layer.build(NodeHttpClient.layerUndici), HttpClient.HttpClient)

@@ -1,12 +1,12 @@
 /**
  * Bundle-size app, the floor: the same job as sdk-app.ts written by hand with
- * `effect` and `@effect/platform` alone (FetchHttpClient, HttpClientRequest,
+ * effect 4.1 alone (`effect/http`: FetchHttpClient, HttpClientRequest,
  * a Schema decode of the answer). No validation of the inputs, no typed error
  * mapping, no timeout or retries: what any Effect SDK for this API stands on.
  * Bundled and minified by ../bundle.ts; never run by the bench.
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Console, Effect, flow, Schema } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http"
 
 const BASE_URL = "https://api.linqapp.com/api/partner"
 const CHAT_ID = "550e8400-e29b-41d4-a716-446655440000"

@@ -2,10 +2,10 @@
  * Bundle-size app, this SDK: add then remove a participant over `fetch`.
  * Bundled and minified by ../bundle.ts; never run by the bench.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { addParticipant, removeParticipant } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { Console, Effect, Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
 
 const CHAT_ID = "550e8400-e29b-41d4-a716-446655440000"
 const HANDLE = "+12223334444"

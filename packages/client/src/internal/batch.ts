@@ -5,7 +5,7 @@
 import type { ChatId, Handle, InvalidChatId } from "@linq-effect/core"
 import { InvalidHandle, InvalidOption, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import type { ChangeOptions } from "./change.js"
 import { metered } from "./metrics.js"
 
@@ -15,7 +15,7 @@ export const DEFAULT_CONCURRENCY = 4
 /** One input handle and what became of it. */
 export interface Outcome<A, E> {
   readonly handle: string
-  readonly result: Either.Either<A, E>
+  readonly result: Result.Result<A, E>
 }
 
 /** How many at once: what Effect's `concurrency` takes (a count, or no bound). */
@@ -87,27 +87,28 @@ export const batch =
           const lone = typeof handles === "string"
           const inputs = lone ? [handles] : Array.from(handles, (h) => h)
           const parsed = lone
-            ? [Either.left(loneString(handles))]
-            : yield* Effect.forEach(inputs, (h) => Effect.either(parseHandle(h)))
+            ? [Result.fail(loneString(handles))]
+            : yield* Effect.forEach(inputs, (h) => Effect.result(parseHandle(h)))
           // One call per participant, in the order first seen.
           const calls = new Map<string, Handle>()
           for (const p of parsed)
-            if (Either.isRight(p) && !calls.has(handleKey(p.right))) calls.set(handleKey(p.right), p.right)
+            if (Result.isSuccess(p) && !calls.has(handleKey(p.success)))
+              calls.set(handleKey(p.success), p.success)
           const perCall = changeOptions(options)
           const results = yield* Effect.forEach(
             calls.values(),
             (handle) =>
-              Effect.map(Effect.either(change(id, handle, perCall)), (r) => [handleKey(handle), r] as const),
+              Effect.map(Effect.result(change(id, handle, perCall)), (r) => [handleKey(handle), r] as const),
             { concurrency }
           )
           const byKey = new Map(results)
           return yield* Effect.forEach(parsed, (p, i) => {
             const handle = String(inputs[i])
-            if (Either.isLeft(p))
-              return Effect.succeed<Outcome<A, E | InvalidHandle>>({ handle, result: Either.left(p.left) })
-            const result = byKey.get(handleKey(p.right))
+            if (Result.isFailure(p))
+              return Effect.succeed<Outcome<A, E | InvalidHandle>>({ handle, result: Result.fail(p.failure) })
+            const result = byKey.get(handleKey(p.success))
             return result === undefined
-              ? Effect.dieMessage("batch: a valid handle was not sent (a bug in @linq-effect/client)")
+              ? Effect.die(new Error("batch: a valid handle was not sent (a bug in @linq-effect/client)"))
               : Effect.succeed<Outcome<A, E | InvalidHandle>>({ handle, result })
           })
         })

@@ -46,6 +46,7 @@ import type { Guard } from "./pending.js"
 import { addGuard, preflight, recorded, removeGuard } from "./pending.js"
 import type { CallOptions } from "./options.js"
 import { requestOverrides } from "./options.js"
+import { budgetOf, boundedOptions } from "./reads.js"
 import { CANNOT_UPDATE_DM, recognizeAdd, recognizeRemove } from "./recognize.js"
 import type { ServerAnswer } from "./rules.js"
 import { addViolation, needsDiagnosis, removeViolation, withAnswer } from "./rules.js"
@@ -58,7 +59,7 @@ export type RuleMode = "server" | "diagnose" | "preflight"
 
 /** The options of one change. */
 export interface ChangeOptions extends CallOptions {
-  readonly rules?: RuleMode
+  readonly rules?: RuleMode | undefined
 }
 
 /** The default rule mode: success costs nothing extra. */
@@ -73,9 +74,9 @@ export const DIAGNOSIS_BUDGET: Duration.Duration = Duration.seconds(2)
  * as their timeout and no retries, and the whole diagnosis is cut at it.
  */
 export const diagnosisBudget = (
-  callTimeout: Duration.DurationInput | undefined,
+  callTimeout: Duration.Input | undefined,
   clientTimeout: Duration.Duration
-): Duration.Duration => Duration.min(Duration.decode(callTimeout ?? clientTimeout), DIAGNOSIS_BUDGET)
+): Duration.Duration => budgetOf(callTimeout, clientTimeout, DIAGNOSIS_BUDGET)
 
 const validate = (chatId: string | ChatId, handle: string | Handle) =>
   Effect.flatMap(parseChatId(chatId), (id) =>
@@ -87,7 +88,7 @@ interface Change<A, I, V extends ServerAnswer, E> {
   readonly method: "POST" | "DELETE"
   /** What `"preflight"` checks, against the chat plus this client's pending changes (`pending.ts`). */
   readonly guard: Guard<V, E>
-  readonly response: Schema.Schema<A, I, never>
+  readonly response: Schema.Codec<A, I>
   /** The violation the answer alone reports (`recognize.ts`). */
   readonly recognize: (chatId: ChatId, handle: Handle) => (answer: ErrorMapping.ApiAnswer) => Option.Option<V>
   /** The violation the chat's state shows (one chat read, and a capability check where needed). */
@@ -155,12 +156,11 @@ const diagnosed = <A, I, V extends ServerAnswer, E>(
     // Made once a refusal came back: by then the call's timeout was checked by sending.
     const diagnosis = Effect.suspend(() => {
       const budget = diagnosisBudget(options?.timeout, client.timeout)
-      return Effect.timeoutTo(
-        Effect.orElseSucceed(
-          change.violation(chatId, handle, { ...options, timeout: budget, maxRetries: 0 }),
-          () => Option.none<V>()
+      return Effect.timeoutOrElse(
+        Effect.orElseSucceed(change.violation(chatId, handle, boundedOptions(options, budget)), () =>
+          Option.none<V>()
         ),
-        { duration: budget, onSuccess: (found) => found, onTimeout: () => Option.none<V>() }
+        { duration: budget, orElse: () => Effect.succeed(Option.none<V>()) }
       )
     })
     const byText = change.recognize(chatId, handle)
@@ -185,7 +185,7 @@ const diagnosed = <A, I, V extends ServerAnswer, E>(
         // (the first retry waits the policy's first wait, or the answer's Retry-After).
         const own = ErrorMapping.toApiError(answer)
         if (!RetryPolicy.isRetryableStatus(answer.status) || retries < 1) return Effect.fail(own)
-        return Effect.zipRight(firstWait(answer), sendWith(byCode, retries - 1))
+        return Effect.andThen(firstWait(answer), sendWith(byCode, retries - 1))
       })
     )
   })
@@ -193,7 +193,7 @@ const diagnosed = <A, I, V extends ServerAnswer, E>(
 /** The retry policy's first wait after `answer`: its `Retry-After` (capped), else 0.5 s minus up to 25 % jitter. */
 const firstWait = (answer: ErrorMapping.ApiAnswer) =>
   answer.retryAfter === undefined
-    ? Effect.flatMap(Random.nextRange(0.75, 1), (factor) =>
+    ? Effect.flatMap(Random.nextBetween(0.75, 1), (factor) =>
         Effect.sleep(Duration.times(RetryPolicy.INITIAL_DELAY, factor))
       )
     : Effect.sleep(Duration.min(answer.retryAfter, RetryPolicy.MAX_RETRY_AFTER))

@@ -31,7 +31,7 @@
 import type { Chat, ChatHandle } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import { Clock, Duration, Effect, Either, type Option } from "effect"
+import { Clock, Duration, Effect, type Option, Result } from "effect"
 
 /** The kind of a participant change. */
 export type Op = "add" | "remove"
@@ -78,7 +78,7 @@ export interface Ledger {
     chat: Chat,
     change: { readonly op: Op; readonly handle: string },
     check: (projected: Chat) => Option.Option<V>
-  ) => Effect.Effect<Either.Either<Reservation, V>>
+  ) => Effect.Effect<Result.Result<Reservation, V>>
   /** Linq accepted the reserved change: it is pending from now on. */
   readonly commit: (reservation: Reservation) => Effect.Effect<void>
   /** The reserved change's request failed: it is forgotten. */
@@ -136,7 +136,7 @@ export const project = (chat: Chat, pending: ReadonlyArray<PendingChange>): Chat
 }
 
 /** A ledger held in this process's memory. */
-export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Ledger => {
+export const makeInMemory = (bound: Duration.Input = PENDING_BOUND): Ledger => {
   const ttl = Duration.toMillis(bound)
   const byChat = new Map<string, ReadonlyArray<Entry>>()
   let next = 0
@@ -183,7 +183,7 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
     reserve: (chatId, chat, change, check) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
         const violation = check(project(chat, observeNow(chatId, chat, now)))
-        if (violation._tag === "Some") return Either.left(violation.value)
+        if (violation._tag === "Some") return Result.fail(violation.value)
         const entry: Entry = {
           chatId,
           handle: change.handle,
@@ -193,7 +193,7 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
           id: next++
         }
         set(chatId, [...(byChat.get(chatId) ?? []), entry])
-        return Either.right({ chatId, id: entry.id })
+        return Result.succeed({ chatId, id: entry.id })
       }),
     commit: (reservation) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
@@ -229,10 +229,10 @@ export const makeInMemory = (bound: Duration.DurationInput = PENDING_BOUND): Led
   }
 }
 
-const ledgers = new WeakMap<LinqHttpClient.Service, Ledger>()
+const ledgers = new WeakMap<LinqHttpClient["Service"], Ledger>()
 
 /** The ledger of this client instance, made on first use. */
-export const ledgerOf = (client: LinqHttpClient.Service): Ledger => {
+export const ledgerOf = (client: LinqHttpClient["Service"]): Ledger => {
   let ledger = ledgers.get(client)
   if (ledger === undefined) {
     ledger = makeInMemory()

@@ -8,9 +8,9 @@ import type { Duration } from "effect"
  * The per-call overrides every operation takes.
  */
 export interface CallOptions {
-  readonly timeout?: Duration.DurationInput
-  readonly maxRetries?: number
-  readonly headers?: Readonly<Record<string, string>>
+  readonly timeout?: Duration.Input | undefined
+  readonly maxRetries?: number | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
 } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
-import { Effect, Either, Exit, Option } from "effect"
+import { Effect, Exit, Option, Result } from "effect"
 import type { Op } from "./ledger.js"
 import { ledgerOf, project } from "./ledger.js"
 import type { CallOptions } from "./options.js"
@@ -76,9 +76,9 @@ export const preflight = <A, EA, V, E>(
         ledger.reserve(chatId, chat, { op: guard.op, handle }, (projected) =>
           Option.orElse(guard.check(chat, handle), () => guard.check(projected, handle))
         ),
-        Either.match({
-          onLeft: (violation) => Effect.fail<EA | V | E>(violation),
-          onRight: (reservation) =>
+        Result.match({
+          onFailure: (violation) => Effect.fail<EA | V | E>(violation),
+          onSuccess: (reservation) =>
             restore(
               Effect.flatMap(
                 guard.after(chat, handle, options),

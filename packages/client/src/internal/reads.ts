@@ -4,9 +4,9 @@
  * drops from the client's ledger (`ledger.ts`) the changes the chat shows.
  */
 import type { Chat as ChatT, ChatId, CheckCapabilityError, GetChatError, Handle } from "@linq-effect/core"
-import { Chat, parseChatId, parseHandle } from "@linq-effect/core"
+import { Chat, parseChatId, parseHandle, RequestTimeout } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
-import { Effect, Schema } from "effect"
+import { Duration, Effect, Option, Schema } from "effect"
 import { ledgerOf } from "./ledger.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
@@ -61,8 +61,8 @@ export const checkCapability = (
   metered("checkCapability")(
     Effect.flatMap(parseHandle(handle), (address) =>
       !Object.hasOwn(CAPABILITY_PATHS, service)
-        ? Effect.dieMessage(
-            `checkCapability: the service must be "iMessage" or "RCS", got ${String(service)}`
+        ? Effect.die(
+            new Error(`checkCapability: the service must be "iMessage" or "RCS", got ${String(service)}`)
           )
         : Effect.flatMap(LinqHttpClient, (client) =>
             client.execute({
@@ -74,4 +74,54 @@ export const checkCapability = (
             })
           )
     ).pipe(Effect.map((answer) => answer.available))
+  )
+
+/**
+ * The options of a read bounded by `budget`: the call's own, with `budget`
+ * as its timeout and no retry of its own.
+ */
+export const boundedOptions = (options: CallOptions | undefined, budget: Duration.Duration): CallOptions => ({
+  ...options,
+  timeout: budget,
+  maxRetries: 0
+})
+
+/**
+ * The call's own timeout (per call, else the client's; a per-call value that
+ * is not a duration counts as not given), cut to `limit`.
+ */
+export const budgetOf = (
+  callTimeout: Duration.Input | undefined,
+  clientTimeout: Duration.Duration,
+  limit: Duration.Input
+): Duration.Duration => {
+  const own = Option.getOrElse(
+    Option.flatMap(Option.fromNullishOr(callTimeout), Duration.fromInput),
+    () => clientTimeout
+  )
+  return Duration.min(own, Duration.fromInputUnsafe(limit))
+}
+
+/**
+ * One read of the chat bounded by `budget`: the call's own timeout cut to
+ * it, no retry, and the whole read (a rate limiter's wait included) cut off
+ * at `budget` with `RequestTimeout`.
+ */
+export const boundedGetChat = (
+  chatId: ChatId,
+  budget: Duration.Duration,
+  options: CallOptions | undefined
+): Effect.Effect<ChatT, GetChatError, LinqHttpClient> =>
+  Effect.flatMap(LinqHttpClient, (client) =>
+    Effect.timeoutOrElse(getChat(chatId, boundedOptions(options, budget)), {
+      duration: budget,
+      orElse: () =>
+        Effect.fail(
+          new RequestTimeout({
+            method: "GET",
+            url: `${client.baseUrl}${CHAT_PATH.replace("{chatId}", encodeURIComponent(chatId))}`,
+            timeout: budget
+          })
+        )
+    })
   )

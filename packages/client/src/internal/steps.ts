@@ -6,7 +6,7 @@ import type { ChatId, ParticipantRemoveResponse, RemoveParticipantError } from "
 import { TooFewParticipants } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import type { SyncStep as Step } from "../Sync.js"
 
 /** Runs one change; `done` on success or on the answer `alreadySo` (a retried call can see it). */
@@ -15,10 +15,10 @@ export const step = <A, Err extends { readonly _tag: string }>(
   call: E.Effect<A, Err, LinqHttpClient>,
   alreadySo: Err["_tag"]
 ): E.Effect<Step<A, Err>, never, LinqHttpClient> =>
-  Effect.map(Effect.either(call), (result) => ({
+  Effect.map(Effect.result(call), (result) => ({
     handle,
     result,
-    done: Either.isRight(result) || result.left._tag === alreadySo
+    done: Result.isSuccess(result) || result.failure._tag === alreadySo
   }))
 
 export const doneHandles = (steps: ReadonlyArray<Step<unknown, unknown>>) =>
@@ -31,6 +31,6 @@ export const heldBack = (
   participants: number
 ): Step<ParticipantRemoveResponse, RemoveParticipantError> => ({
   handle,
-  result: Either.left(new TooFewParticipants({ chatId, handle, participants })),
+  result: Result.fail(new TooFewParticipants({ chatId, handle, participants })),
   done: false
 })

@@ -26,8 +26,8 @@ import { waitFor } from "./wait.js"
 
 /** A sync's options. */
 export interface SyncOptions extends CallOptions {
-  readonly dryRun?: boolean
-  readonly wait?: Duration.DurationInput
+  readonly dryRun?: boolean | undefined
+  readonly wait?: Duration.Input | undefined
   readonly concurrency?: Concurrency | undefined
 }
 

@@ -6,12 +6,11 @@
  * end of the wait.
  */
 import type { Chat, ChatId, GetChatError } from "@linq-effect/core"
-import { RequestTimeout } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
-import { Clock, Duration, Effect, Either, Option } from "effect"
+import { Clock, Duration, Effect, Option, Result } from "effect"
 import type { CallOptions } from "./options.js"
 import { pending } from "./plan.js"
-import { CHAT_PATH, getChat } from "./reads.js"
+import { boundedGetChat, budgetOf } from "./reads.js"
 
 /** The first wait before a read; each next one doubles, up to {@link POLL_MAX}. */
 export const POLL_FIRST = Duration.millis(250)
@@ -38,24 +37,9 @@ export type Waited =
  * deadline with `RequestTimeout`.
  */
 const look = (chatId: ChatId, left: number, options: CallOptions) =>
-  Effect.flatMap(LinqHttpClient, (client) => {
-    const own = Option.getOrElse(
-      Option.flatMap(Option.fromNullable(options.timeout), Duration.decodeUnknown),
-      () => client.timeout
-    )
-    const budget = Duration.min(own, Duration.millis(left))
-    return getChat(chatId, { ...options, timeout: budget, maxRetries: 0 }).pipe(
-      Effect.timeoutFail({
-        duration: budget,
-        onTimeout: () =>
-          new RequestTimeout({
-            method: "GET",
-            url: `${client.baseUrl}${CHAT_PATH.replace("{chatId}", encodeURIComponent(chatId))}`,
-            timeout: budget
-          })
-      })
-    )
-  })
+  Effect.flatMap(LinqHttpClient, (client) =>
+    boundedGetChat(chatId, budgetOf(options.timeout, client.timeout, Duration.millis(left)), options)
+  )
 
 /**
  * Reads the chat until every handle of `present` is active and none of
@@ -86,17 +70,17 @@ export const waitFor = (
       if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
       const left = deadline - (yield* Clock.currentTimeMillis)
       if (left <= 0) break
-      const read = yield* Effect.either(look(chatId, left, options))
+      const read = yield* Effect.result(look(chatId, left, options))
       reads++
-      if (Either.isRight(read)) {
-        const off = pending(read.right, present, absent)
+      if (Result.isSuccess(read)) {
+        const off = pending(read.success, present, absent)
         if (off.missing.length === 0 && off.unexpected.length === 0) {
-          return { _tag: "Shown", chat: read.right } as const
+          return { _tag: "Shown", chat: read.success } as const
         }
-        last = Option.some(read.right)
+        last = Option.some(read.success)
         error = Option.none()
       } else {
-        error = Option.some(read.left)
+        error = Option.some(read.failure)
       }
       if (lastOne) break
       gap = Math.min(gap * 2, MAX)

@@ -8,11 +8,9 @@
  *
  * @internal
  */
-import type { HttpClientError } from "@effect/platform"
-import type { Headers } from "@effect/platform"
 import { ConnectionError, UnexpectedResponse } from "@linq-effect/core"
-import type { Schema as S } from "effect"
-import { Either, Option, ParseResult, Schema } from "effect"
+import { Option, Result, Schema, SchemaIssue } from "effect"
+import type { Headers, HttpClientError } from "effect/http"
 import type { ApiAnswer } from "../ErrorMapping.js"
 import { excerpt, readAnswer, toApiError } from "../ErrorMapping.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
@@ -21,43 +19,63 @@ import { maskHandles } from "./scrub.js"
 
 export { scrubber } from "./scrub.js"
 
-const decoders = new WeakMap<object, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+export type Decode<A> = (u: unknown) => Result.Result<A, Schema.SchemaError>
+
+const decoders = new WeakMap<object, Decode<unknown>>()
 
 /** The decoder of a response schema, made once per schema (unknown fields ignored). */
-export const decoderFor = <A, I>(schema: S.Schema<A, I, never>) => {
+export const decoderFor = <A, I>(schema: Schema.Codec<A, I>): Decode<A> => {
   let decode = decoders.get(schema)
   if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
+    decode = Schema.decodeUnknownResult(schema, { onExcessProperty: "ignore" })
     decoders.set(schema, decode)
   }
-  return decode as (u: unknown) => Either.Either<A, ParseResult.ParseError>
+  return decode as Decode<A>
 }
 
+/**
+ * The issues of a decode failure as `{ path, message }`, each message the issue's kind
+ * (`InvalidType`, `MissingKey`, …) or a schema's own message for a failed check, never the
+ * value (it may be personal data). A built-in "Expected …, got <value>" text is replaced by the
+ * kind, as is any message that would quote the input.
+ */
+const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: (issue) => issue._tag,
+  checkHook: () => "InvalidValue"
+})
+
 /** Where a decode failed, without the values (they may be personal data). */
-const describeParseError = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length === 0 ? "body" : issue.path.join(".")}: ${issue._tag}`)
+const describeSchemaError = (error: Schema.SchemaError): string =>
+  formatIssues(error.issue)
+    .issues.slice(0, 3)
+    .map(
+      (issue) =>
+        `${issue.path === undefined || issue.path.length === 0 ? "body" : issue.path.map(String).join(".")}: ${
+          issue.message.startsWith("Expected") ? "InvalidType" : issue.message
+        }`
+    )
     .join("; ")
 
 /** A 2xx body decoded, or why it is not the documented shape. A 204 without a body is `{}`. */
 export const decodeSuccess = <A>(
-  decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
+  decode: Decode<A>,
   status: number,
   body: string
-): Either.Either<A, string> => {
+): Result.Result<A, string> => {
   if (body.length === 0) {
-    return status === 204 ? Either.mapLeft(decode({}), describeParseError) : Either.left("the body is empty")
+    return status === 204
+      ? Result.mapError(decode({}), describeSchemaError)
+      : Result.fail("the body is empty")
   }
   let json: unknown
   try {
     json = JSON.parse(body)
   } catch {
-    return Either.left("the body is not JSON")
+    return Result.fail("the body is not JSON")
   }
-  return Either.mapLeft(
+  return Result.mapError(
     decode(json),
-    (error) => `the body is not the documented shape (${describeParseError(error)})`
+    (error) => `the body is not the documented shape (${describeSchemaError(error)})`
   )
 }
 
@@ -97,22 +115,27 @@ export const errorAnswer = <V>(
   }
 }
 
-const describeTransport = (error: HttpClientError.RequestError | HttpClientError.ResponseError): string => {
-  const cause = error.cause
+/** The reason's kind as v3 named it (`Transport`, `Decode`, …) and what went wrong, without the URL. */
+const describeTransport = (error: HttpClientError.HttpClientError): string => {
+  const reason = error.reason
+  const kind = reason._tag.endsWith("Error") ? reason._tag.slice(0, -5) : reason._tag
+  const cause: unknown = "cause" in reason ? reason.cause : undefined
   const detail =
     cause instanceof Error
       ? cause.cause instanceof Error
         ? `${cause.message} (${cause.cause.message})`
         : cause.message
-      : error.description
-  return detail === undefined || detail === "" ? `${error.reason} error` : `${error.reason}: ${detail}`
+      : "description" in reason
+        ? reason.description
+        : undefined
+  return detail === undefined || detail === "" ? `${kind} error` : `${kind}: ${detail}`
 }
 
 /** A request that could not be sent, or an answer that broke off: retried. */
 export const connectionFailure = (
   method: string,
   url: string,
-  error: HttpClientError.RequestError | HttpClientError.ResponseError,
+  error: HttpClientError.HttpClientError,
   scrub: (text: string) => string
 ): AttemptFailure<ConnectionError> => ({
   error: new ConnectionError({ method, url, reason: scrub(describeTransport(error)) }),

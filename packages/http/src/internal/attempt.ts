@@ -6,13 +6,14 @@
  *
  * @internal
  */
-import type { HttpClientRequest } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
-import type { ParseResult, Option } from "effect"
-import { Clock, Effect, Either } from "effect"
+import type { Option } from "effect"
+import { Clock, Effect, Result } from "effect"
+import type { HttpClientRequest } from "effect/http"
 import type { ApiAnswer } from "../ErrorMapping.js"
 import { excerpt } from "../ErrorMapping.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
+import type { Decode } from "./answer.js"
 import { connectionFailure, decodeSuccess, errorAnswer, unexpected } from "./answer.js"
 import { readBody } from "./body.js"
 import type { Pipeline } from "./execute.js"
@@ -20,7 +21,7 @@ import { withTraceContext } from "./request.js"
 
 /** What a call brings to its attempts: its decoder and its own recognition of error answers. */
 export interface Call<A, V> {
-  readonly decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>
+  readonly decode: Decode<A>
   readonly recognize: ((answer: ApiAnswer) => Option.Option<V>) | undefined
 }
 
@@ -68,16 +69,15 @@ export const sendOnce = <A, V>(
                 )
               )
             )
-          return Either.match(decodeSuccess(call.decode, status, body.text), {
-            onLeft: (reason) => fail(unexpected(status, pipeline.scrub(body.text), reason)),
-            onRight: Effect.succeed
+          return Result.match(decodeSuccess(call.decode, status, body.text), {
+            onFailure: (reason) => fail(unexpected(status, pipeline.scrub(body.text), reason)),
+            onSuccess: Effect.succeed
           })
         })
       }),
-      Effect.catchTags({
-        RequestError: (error) => fail(connectionFailure(method, url, error, pipeline.scrub)),
-        ResponseError: (error) => fail(connectionFailure(method, url, error, pipeline.scrub))
-      })
+      Effect.catchTag("HttpClientError", (error) =>
+        fail(connectionFailure(method, url, error, pipeline.scrub))
+      )
     )
   )
 }

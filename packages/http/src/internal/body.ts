@@ -11,11 +11,10 @@
  *
  * @internal
  */
-import type { HttpClientResponse } from "@effect/platform"
-import { HttpClientError } from "@effect/platform"
 import { Effect } from "effect"
+import { HttpClientError, HttpClientResponse } from "effect/http"
 import type { NodeStream, WebStream } from "./source.js"
-import { bodyOf, isWebStream, release } from "./source.js"
+import { bodyOf, isWebStream } from "./source.js"
 
 /** A body read: its text, or, over the cap, the text of its start. */
 export type Body =
@@ -58,7 +57,7 @@ class Chunks {
 }
 
 const readWeb = (stream: WebStream, maxBytes: number) =>
-  Effect.async<Chunks, unknown>((resume) => {
+  Effect.callback<Chunks, unknown>((resume) => {
     const reader = stream.getReader()
     const chunks = new Chunks()
     let finished = false
@@ -85,9 +84,12 @@ const readWeb = (stream: WebStream, maxBytes: number) =>
   })
 
 const readNode = (stream: NodeStream, maxBytes: number) =>
-  Effect.async<Chunks, unknown>((resume) => {
+  Effect.callback<Chunks, unknown>((resume) => {
     const chunks = new Chunks()
-    if (stream.readableEnded === true) return resume(Effect.succeed(chunks))
+    if (stream.readableEnded === true) {
+      resume(Effect.succeed(chunks))
+      return
+    }
     const stop = () => {
       stream.off("data", onData)
       stream.off("end", onEnd)
@@ -137,21 +139,25 @@ const readOther = (response: HttpClientResponse.HttpClientResponse, maxBytes: nu
 
 /**
  * The body as text, at most `maxBytes` (decompressed, when the transport
- * decompresses). A body that breaks off is the platform's `ResponseError`
- * (reason `Decode`), as the platform's own readers report it.
+ * decompresses). A body that breaks off is the platform's `HttpClientError`
+ * with a `DecodeError` reason, as the platform's own readers report it.
  */
 export const readBody = (
   response: HttpClientResponse.HttpClientResponse,
   maxBytes: number
-): Effect.Effect<Body, HttpClientError.ResponseError> => {
+): Effect.Effect<Body, HttpClientError.HttpClientError> => {
   const body = bodyOf(response)
   if (body === undefined) return readOther(response, maxBytes)
-  release(response)
+  // A fetch response (a web body) is handed over with `toWeb`, which also takes it off the
+  // platform's abort-at-GC registry (see `source.ts`).
+  if (body === null || isWebStream(body)) HttpClientResponse.toWeb(response)
   if (body === null) return Effect.succeed({ _tag: "Read", text: "" })
   const read = isWebStream(body) ? readWeb(body, maxBytes) : readNode(body, maxBytes)
   return Effect.mapBoth(read, {
     onFailure: (cause) =>
-      new HttpClientError.ResponseError({ request: response.request, response, reason: "Decode", cause }),
+      new HttpClientError.HttpClientError({
+        reason: new HttpClientError.DecodeError({ request: response.request, response, cause })
+      }),
     onSuccess: (chunks) => chunks.result(maxBytes)
   })
 }

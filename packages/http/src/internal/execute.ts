@@ -7,10 +7,10 @@
  *
  * @internal
  */
-import type { Headers, HttpClient } from "@effect/platform"
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
 import { RequestTimeout } from "@linq-effect/core"
-import { Cause, Duration, Effect, Either, FiberRef, Option } from "effect"
+import { Cause, Duration, Effect, Option, Result } from "effect"
+import type { Headers, HttpClient } from "effect/http"
 import type { LinqRequest } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { schedule } from "../RetryPolicy.js"
@@ -45,20 +45,20 @@ export const makeExecute = (pipeline: Pipeline) => {
     const { settings } = pipeline
     const built = buildRequest(settings.baseUrl, pipeline.headers, request)
     const timeout =
-      request.timeout === undefined ? Either.right(settings.timeout) : checkTimeout(request.timeout)
+      request.timeout === undefined ? Result.succeed(settings.timeout) : checkTimeout(request.timeout)
     const retries = request.maxRetries ?? settings.maxRetries
-    const problem = Either.isLeft(built)
-      ? built.left
-      : Either.isLeft(timeout)
-        ? timeout.left
+    const problem = Result.isFailure(built)
+      ? built.failure
+      : Result.isFailure(timeout)
+        ? timeout.failure
         : Number.isSafeInteger(retries) && retries >= 0
           ? undefined
           : `maxRetries must be a whole number >= 0, got ${retries}`
-    if (problem !== undefined || Either.isLeft(built) || Either.isLeft(timeout)) {
-      return Effect.dieMessage(`LinqHttpClient: ${problem} (${request.method} ${request.path})`)
+    if (problem !== undefined || Result.isFailure(built) || Result.isFailure(timeout)) {
+      return Effect.die(new Error(`LinqHttpClient: ${problem} (${request.method} ${request.path})`))
     }
-    const httpRequest = built.right
-    const attemptTimeout = timeout.right
+    const httpRequest = built.success
+    const attemptTimeout = timeout.success
     const { method, url } = httpRequest
     const call = { decode: decoderFor(request.response), recognize: request.recognize }
     const spanName = `Linq ${method} ${request.path}`
@@ -77,17 +77,16 @@ export const makeExecute = (pipeline: Pipeline) => {
       })
       const timed = Duration.isFinite(attemptTimeout) ? timeoutFail(sent, attemptTimeout, onTimeout) : sent
       const limited = pipeline.limiter === undefined ? timed : pipeline.limiter(timed)
-      // The attempt is counted straight from the fiber (as `Metric.increment` does,
-      // with the fiber's metric labels), in the step that numbers it.
-      const attempt = Effect.withFiberRuntime<A, AttemptFailure<E>>((fiber) => {
+      // The attempt is counted straight from the fiber (as `Metric.update` does, with the
+      // fiber's context and so its metric attributes), in the step that numbers it.
+      const attempt = Effect.withFiber<A, AttemptFailure<E>>((fiber) => {
         attempts++
-        counter.unsafeUpdate(1, fiber.getFiberRef(FiberRef.currentMetricLabels))
+        counter.updateUnsafe(1, fiber.context)
         return limited.pipe(
-          Effect.tapBoth({
-            onFailure: (failure) =>
-              Effect.logDebug(`${spanName}: attempt ${attempts} failed with ${failure.error._tag}`),
-            onSuccess: () => Effect.logDebug(`${spanName}: attempt ${attempts} succeeded`)
-          })
+          Effect.tapError((failure) =>
+            Effect.logDebug(`${spanName}: attempt ${attempts} failed with ${failure.error._tag}`)
+          ),
+          Effect.tap(() => Effect.logDebug(`${spanName}: attempt ${attempts} succeeded`))
         )
       })
       // With no retry to make, the schedule's driver (its refs and the iteration
@@ -101,7 +100,7 @@ export const makeExecute = (pipeline: Pipeline) => {
             ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus }),
             ...(exit._tag === "Failure"
               ? {
-                  "error.type": Option.match(Cause.failureOption(exit.cause), {
+                  "error.type": Option.match(Cause.findErrorOption(exit.cause), {
                     onNone: () => "interrupted",
                     onSome: (error) => error._tag
                   })
@@ -109,16 +108,19 @@ export const makeExecute = (pipeline: Pipeline) => {
               : {})
           })
         ),
-        Effect.withSpan(spanName, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "http.request.method": method,
-            "url.template": request.path,
-            "server.address": pipeline.server.address,
-            "server.port": pipeline.server.port
-          }
-        })
+        Effect.withSpan(
+          spanName,
+          {
+            kind: "client",
+            attributes: {
+              "http.request.method": method,
+              "url.template": request.path,
+              "server.address": pipeline.server.address,
+              "server.port": pipeline.server.port
+            }
+          },
+          { captureStackTrace: false }
+        )
       )
     })
   }

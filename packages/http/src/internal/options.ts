@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { Duration, Either, Redacted } from "effect"
+import { Duration, Redacted, Result } from "effect"
 
 export const DEFAULT_BASE_URL = "https://api.linqapp.com/api/partner"
 export const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(60)
@@ -23,12 +23,12 @@ export const MAX_TIMER_MILLIS = 2 ** 31 - 1
 export interface RawOptions {
   readonly apiKey: string | Redacted.Redacted
   readonly baseUrl?: string | URL | undefined
-  readonly timeout?: Duration.DurationInput | undefined
+  readonly timeout?: Duration.Input | undefined
   readonly maxRetries?: number | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
   readonly maxResponseBytes?: number | undefined
   readonly allowInsecureHttp?: boolean | undefined
-  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.Input } | undefined
 }
 
 /** The options, checked and with their defaults. */
@@ -56,27 +56,27 @@ const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i
  * Parses a base URL and drops trailing slashes; refuses what is not
  * `https:`, or `http:` to loopback (unless `allowInsecure`).
  */
-export const checkBaseUrl = (raw: string | URL, allowInsecure: boolean): Either.Either<string, string> => {
+export const checkBaseUrl = (raw: string | URL, allowInsecure: boolean): Result.Result<string, string> => {
   let url: URL
   try {
     url = new URL(raw.toString())
   } catch {
-    return Either.left(`the base URL ${JSON.stringify(String(raw))} is not a valid URL`)
+    return Result.fail(`the base URL ${JSON.stringify(String(raw))} is not a valid URL`)
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Either.left(`the base URL must be http(s), got ${url.protocol}`)
+    return Result.fail(`the base URL must be http(s), got ${url.protocol}`)
   }
   if (url.protocol === "http:" && !allowInsecure && !LOOPBACK.test(url.hostname)) {
-    return Either.left(
+    return Result.fail(
       `refusing plain http:// to ${url.hostname}: the API key would travel in clear; use https://, or set allowInsecureHttp: true`
     )
   }
   if (url.username !== "" || url.password !== "") {
-    return Either.left("the base URL must not carry credentials; use apiKey")
+    return Result.fail("the base URL must not carry credentials; use apiKey")
   }
   url.search = ""
   url.hash = ""
-  return Either.right(url.toString().replace(/\/+$/, ""))
+  return Result.succeed(url.toString().replace(/\/+$/, ""))
 }
 
 /** A character a header value may not carry: anything but tab, space and visible ASCII (`!` to `~`). */
@@ -105,13 +105,13 @@ export const apiKeyProblem = (key: string, subject = "the apiKey"): string | und
 }
 
 /** A timeout as the pipeline uses it: positive, and infinite beyond what a timer can hold. */
-export const checkTimeout = (input: Duration.DurationInput): Either.Either<Duration.Duration, string> => {
-  const decoded = Duration.decodeUnknown(input)
+export const checkTimeout = (input: Duration.Input): Result.Result<Duration.Duration, string> => {
+  const decoded = Duration.fromInput(input)
   if (decoded._tag === "None")
-    return Either.left(`timeout ${JSON.stringify(String(input))} is not a duration`)
+    return Result.fail(`timeout ${JSON.stringify(String(input))} is not a duration`)
   const timeout = decoded.value
-  if (!Duration.greaterThan(timeout, Duration.zero)) return Either.left("timeout must be longer than zero")
-  return Either.right(Duration.toMillis(timeout) > MAX_TIMER_MILLIS ? Duration.infinity : timeout)
+  if (!Duration.isGreaterThan(timeout, Duration.zero)) return Result.fail("timeout must be longer than zero")
+  return Result.succeed(Duration.toMillis(timeout) > MAX_TIMER_MILLIS ? Duration.infinity : timeout)
 }
 
 const isCount = (n: unknown, min: number): n is number =>
@@ -138,15 +138,15 @@ export const headersProblem = (headers: Readonly<Record<string, string>> | undef
 }
 
 /** Checks every option and fills in the defaults. */
-export const resolve = (options: RawOptions): Either.Either<Settings, Problem> => {
-  const problem = (option: string, message: string) => Either.left({ option, message })
+export const resolve = (options: RawOptions): Result.Result<Settings, Problem> => {
+  const problem = (option: string, message: string) => Result.fail({ option, message })
   const apiKey = typeof options.apiKey === "string" ? Redacted.make(options.apiKey) : options.apiKey
   const keyProblem = apiKeyProblem(Redacted.value(apiKey))
   if (keyProblem !== undefined) return problem("apiKey", keyProblem)
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp === true)
-  if (Either.isLeft(baseUrl)) return problem("baseUrl", baseUrl.left)
+  if (Result.isFailure(baseUrl)) return problem("baseUrl", baseUrl.failure)
   const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT)
-  if (Either.isLeft(timeout)) return problem("timeout", timeout.left)
+  if (Result.isFailure(timeout)) return problem("timeout", timeout.failure)
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
   if (!isCount(maxRetries, 0))
     return problem("maxRetries", `maxRetries must be a whole number >= 0, got ${maxRetries}`)
@@ -164,7 +164,7 @@ export const resolve = (options: RawOptions): Either.Either<Settings, Problem> =
     const { limit, interval } = options.rateLimit
     if (!isCount(limit, 1))
       return problem("rateLimit", `rateLimit.limit must be a whole number >= 1, got ${limit}`)
-    const decoded = Duration.decodeUnknown(interval)
+    const decoded = Duration.fromInput(interval)
     if (
       decoded._tag === "None" ||
       !Duration.isFinite(decoded.value) ||
@@ -174,10 +174,10 @@ export const resolve = (options: RawOptions): Either.Either<Settings, Problem> =
     }
     rateLimit = { limit, interval: decoded.value }
   }
-  return Either.right({
+  return Result.succeed({
     apiKey,
-    baseUrl: baseUrl.right,
-    timeout: timeout.right,
+    baseUrl: baseUrl.success,
+    timeout: timeout.success,
     maxRetries,
     maxResponseBytes,
     headers: options.headers ?? {},

@@ -19,10 +19,16 @@
  * not the attempt's: the attempt's timeout starts once it has its permit.
  * Everything is on Effect's `Clock`, so `TestClock` drives it.
  *
+ * Why not `effect/persistence`'s `RateLimiter` (Effect 4): it offers a fixed
+ * window and a token bucket, and both let a sliding window see up to about
+ * twice the limit (a burst at the end of one window and another at the start
+ * of the next; a full bucket then its refill). The SDK's 0.x documented that
+ * every sliding window holds `limit`, so this hand-written limiter stays.
+ *
  * @internal
  */
 import type { Scope } from "effect"
-import { Deferred, Duration, Effect, Exit, FiberId } from "effect"
+import { Clock, Deferred, Duration, Effect, Exit } from "effect"
 
 /** Runs an attempt under the limiter. */
 export type Limiter = <A, E, R>(attempt: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
@@ -40,7 +46,7 @@ export const make = (
   interval: Duration.Duration
 ): Effect.Effect<Limiter, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const clock = yield* Effect.clock
+    const clock = yield* Clock.Clock
     const intervalMillis = Duration.toMillis(interval)
     // The permits free now (a count: `limit` may be large), and those given back that are not yet
     // free again, each with the time from which it is, earliest first: at most the attempts that
@@ -69,7 +75,7 @@ export const make = (
       if (idle === undefined) return
       const sleeping = idle
       idle = undefined
-      Deferred.unsafeDone(sleeping, Exit.void)
+      Deferred.doneUnsafe(sleeping, Exit.void)
     }
     /** Hands every permit free by `now` to the next in line, in order. */
     const handOut = (now: number) => {
@@ -80,7 +86,7 @@ export const make = (
         waiting--
         ready--
         next.granted = true
-        Deferred.unsafeDone(next.signal, Exit.void)
+        Deferred.doneUnsafe(next.signal, Exit.void)
       }
     }
 
@@ -89,10 +95,10 @@ export const make = (
     yield* Effect.forkScoped(
       Effect.forever(
         Effect.suspend(() => {
-          const now = clock.unsafeCurrentTimeMillis()
+          const now = clock.currentTimeMillisUnsafe()
           handOut(now)
           if (waiting > 0 && cooling.length > 0) return Effect.sleep(Duration.millis(cooling[0]! - now))
-          const sleeping = Deferred.unsafeMake<void>(FiberId.none)
+          const sleeping = Deferred.makeUnsafe<void>()
           idle = sleeping
           return Deferred.await(sleeping)
         })
@@ -100,20 +106,20 @@ export const make = (
     )
 
     const release = Effect.sync(() => {
-      cool(clock.unsafeCurrentTimeMillis() + intervalMillis)
+      cool(clock.currentTimeMillisUnsafe() + intervalMillis)
       wake()
     })
 
     const acquire = (restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>) =>
       Effect.suspend(() => {
-        const now = clock.unsafeCurrentTimeMillis()
+        const now = clock.currentTimeMillisUnsafe()
         settle(now)
         if (waiting === 0 && ready > 0) {
           ready--
           return Effect.void
         }
         const waiter: Waiter = {
-          signal: Deferred.unsafeMake<void>(FiberId.none),
+          signal: Deferred.makeUnsafe<void>(),
           granted: false,
           cancelled: false
         }
@@ -127,7 +133,7 @@ export const make = (
               if (waiter.granted) {
                 // Handed a permit as it was interrupted: the permit, unused, goes to the next in line.
                 ready++
-                handOut(clock.unsafeCurrentTimeMillis())
+                handOut(clock.currentTimeMillisUnsafe())
               } else {
                 waiter.cancelled = true
                 waiting--
@@ -139,6 +145,6 @@ export const make = (
 
     return <A, E, R>(attempt: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.zipRight(acquire(restore), Effect.ensuring(restore(attempt), release))
+        Effect.andThen(acquire(restore), Effect.ensuring(restore(attempt), release))
       )
   })

@@ -5,11 +5,11 @@
  *
  * @internal
  */
-import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "@effect/platform"
-import { Effect, Either, pipe, Redacted } from "effect"
+import { Context, Effect, pipe, Redacted, Result, Tracer } from "effect"
+import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
 import { headersProblem } from "./options.js"
 
-export const USER_AGENT = "linq-effect/0.2.0"
+export const USER_AGENT = "linq-effect/1.0.0"
 
 /**
  * Percent-encodes one path segment; lone surrogates (which `encodeURIComponent` throws on) become U+FFFD.
@@ -53,20 +53,20 @@ const templateOf = (template: string): Template => {
 export const fillPath = (
   template: string,
   params: Readonly<Record<string, string>> | undefined
-): Either.Either<string, string> => {
+): Result.Result<string, string> => {
   const { literals, names } = templateOf(template)
   let path = literals[0] ?? ""
   for (let i = 0; i < names.length; i++) {
     const name = names[i] ?? ""
     const value = params?.[name]
     if (value === undefined || value === "" || value === "." || value === "..") {
-      return Either.left(
+      return Result.fail(
         `path parameter ${name} ${value === undefined ? "is missing" : `cannot be ${JSON.stringify(value)}`}`
       )
     }
     path += encodeSegment(value) + (literals[i + 1] ?? "")
   }
-  return Either.right(path)
+  return Result.succeed(path)
 }
 
 /**
@@ -93,11 +93,11 @@ export const baseHeaders = (
 export const withCallHeaders = (
   base: Headers.Headers,
   extra: Readonly<Record<string, string>> | undefined
-): Either.Either<Headers.Headers, string> => {
-  if (extra === undefined) return Either.right(base)
+): Result.Result<Headers.Headers, string> => {
+  if (extra === undefined) return Result.succeed(base)
   const problem = headersProblem(extra)
-  if (problem !== undefined) return Either.left(problem)
-  return Either.right(Headers.merge(base, Headers.remove(Headers.fromInput(extra), "authorization")))
+  if (problem !== undefined) return Result.fail(problem)
+  return Result.succeed(Headers.merge(base, Headers.remove(Headers.fromInput(extra), "authorization")))
 }
 
 /** What a call asks for, as far as building its request goes. */
@@ -109,31 +109,34 @@ export interface CallShape {
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
-/** The platform request of a call, with the full URL; `Left` says why it cannot be sent. */
+/** The platform request of a call, with the full URL; a failure says why it cannot be sent. */
 export const buildRequest = (
   baseUrl: string,
   headers: Headers.Headers,
   call: CallShape
-): Either.Either<HttpClientRequest.HttpClientRequest, string> =>
-  Either.flatMap(fillPath(call.path, call.params), (path) =>
-    Either.map(withCallHeaders(headers, call.headers), (headers) =>
+): Result.Result<HttpClientRequest.HttpClientRequest, string> =>
+  Result.flatMap(fillPath(call.path, call.params), (path) =>
+    Result.map(withCallHeaders(headers, call.headers), (headers) =>
       HttpClientRequest.make(call.method)(baseUrl + path, {
         headers,
-        ...(call.body === undefined ? {} : { body: HttpBody.unsafeJson(call.body) })
+        ...(call.body === undefined ? {} : { body: HttpBody.jsonUnsafe(call.body) })
       })
     )
   )
 
 /**
- * The request with the current span's `traceparent` / `b3`, unless propagation is turned off.
- * One read of the fiber (what `FiberRef.get` and `Effect.currentSpan` read, without their
- * three steps and the failure `currentSpan` makes when there is no span).
+ * The request with the current span's `traceparent` / `b3`, unless propagation is turned off
+ * (`HttpClient.TracerPropagationEnabled` false, or `Tracer.DisablePropagation`). One read of the
+ * fiber (what `Effect.currentSpan` reads, without the failure it makes when there is no span).
  */
 export const withTraceContext = (request: HttpClientRequest.HttpClientRequest) =>
-  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) => {
-    const span = fiber.currentSpan
+  Effect.withFiber<HttpClientRequest.HttpClientRequest>((fiber) => {
+    const span = Context.getOrUndefined(fiber.context, Tracer.ParentSpan)
     return Effect.succeed(
-      span !== undefined && span._tag === "Span" && fiber.getFiberRef(HttpClient.currentTracerPropagation)
+      span !== undefined &&
+        span._tag === "Span" &&
+        fiber.getRef(HttpClient.TracerPropagationEnabled) &&
+        !fiber.getRef(Tracer.DisablePropagation)
         ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
         : request
     )

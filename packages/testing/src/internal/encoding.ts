@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { HttpServerResponse } from "@effect/platform"
+import { HttpServerResponse } from "effect/http"
 import { Effect, Stream } from "effect"
 import type { Answer } from "./answers.js"
 

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { HttpServerRequest } from "@effect/platform"
+import { HttpServerRequest } from "effect/http"
 import { Data, Effect, Option, Predicate, Ref } from "effect"
 import type { Fault, FaultRoute, InjectOptions, ScriptedFault } from "../Fault.js"
 import type { RouteName } from "../Journal.js"
@@ -41,7 +41,7 @@ export const make = Effect.map(Ref.make<ReadonlyArray<ScriptedFault>>([]), (ref)
 }))
 
 /** A fault script. */
-export type Faults = Effect.Effect.Success<typeof make>
+export type Faults = Effect.Success<typeof make>
 
 /**
  * How the fake's app asks a transport without a socket (the in-process
@@ -71,7 +71,7 @@ export const run = (
       return Effect.succeed({ status, headers: { ...type, ...headers }, body: body.body })
     }
     case "Delay":
-      return Effect.zipRight(
+      return Effect.andThen(
         Effect.sleep(fault.duration),
         fault.then ? run(fault.then, traceId, normal) : normal
       )

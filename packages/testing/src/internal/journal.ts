@@ -33,4 +33,4 @@ export const make = (limit: number = Number.POSITIVE_INFINITY) =>
     }
   })
 
-export type Journal = Effect.Effect.Success<ReturnType<typeof make>>
+export type Journal = Effect.Success<ReturnType<typeof make>>

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { type Headers, HttpRouter, HttpServerRequest } from "@effect/platform"
+import { type Headers, HttpRouter, HttpServerRequest } from "effect/http"
 import { Clock, Effect, Option } from "effect"
 import { type RouteName, redactHeaders } from "../Journal.js"
 import { type Answer, ErrorCode, envelope } from "./answers.js"
@@ -59,9 +59,11 @@ export const route =
       const request = yield* HttpServerRequest.HttpServerRequest
       const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
       const params: Incoming["params"] = Option.isSome(context) ? context.value.params : {}
-      // a chat route without a chat id (`/v3/chats//participants`) is no route
+      // a chat route without a chat id (`/v3/chats//participants`) is no route; nor is a HEAD,
+      // which Effect 4's router hands to the GET route (FakeLinq serves no HEAD, as in 0.x)
       const noChat = route !== "unknown" && !route.startsWith("check") && !params.chatId
-      const [name, handler] = noChat ? (["unknown", notFound] as const) : [route, routeHandler]
+      const noRoute = noChat || (route !== "unknown" && request.method === "HEAD")
+      const [name, handler] = noRoute ? (["unknown", notFound] as const) : [route, routeHandler]
       const text = yield* Effect.orElseSucceed(request.text, () => "")
       const json = parseJson(text)
       const traceId = yield* Ids.traceId

@@ -1,12 +1,13 @@
 /**
- * The routes of the fake, declared with the platform's `HttpRouter` under the
+ * The routes of the fake, declared with Effect's `HttpRouter` under the
  * base path (a request without it is an unknown route: 404, as on Linq).
  *
  * @internal
  */
-import { HttpRouter, type HttpApp } from "@effect/platform"
 import { Chat, isHandle } from "@linq-effect/core"
-import { Effect, Either, Option, Schema } from "effect"
+import type { Scope } from "effect"
+import { Effect, Option, Result, Schema } from "effect"
+import { HttpRouter, type HttpServerRequest, type HttpServerResponse } from "effect/http"
 import {
   type Answer,
   ErrorCode,
@@ -28,8 +29,8 @@ export const normalizeBasePath = (basePath: string = "/api/partner"): string => 
 }
 
 /** Reads a handle field (`handle` or `address`) from the JSON body. */
-const readHandle = (request: Incoming, field: string): Either.Either<string, Answer> => {
-  const fail = (code: number, message: string) => Either.left(envelope(400, code, message, request.traceId))
+const readHandle = (request: Incoming, field: string): Result.Result<string, Answer> => {
+  const fail = (code: number, message: string) => Result.fail(envelope(400, code, message, request.traceId))
   const body = Option.getOrUndefined(request.json)
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     const what = Option.isNone(request.json) ? "valid JSON" : "a JSON object"
@@ -45,7 +46,7 @@ const readHandle = (request: Incoming, field: string): Either.Either<string, Ans
       `${field} must be a string: an E.164 phone number or an email address`
     )
   }
-  if (isHandle(value)) return Either.right(value)
+  if (isHandle(value)) return Result.succeed(value)
   const message = value.includes("@")
     ? "Invalid email address format"
     : "Phone number must be in E.164 format"
@@ -72,26 +73,35 @@ const changeAnswer =
     }
   }
 
+/**
+ * The fake's app as served: an `HttpServerRequest` in, an `HttpServerResponse`
+ * out (Effect 3's `HttpApp.Default<ConnectionDropped>`).
+ */
+export type App = Effect.Effect<
+  HttpServerResponse.HttpServerResponse,
+  ConnectionDropped,
+  HttpServerRequest.HttpServerRequest | Scope.Scope
+>
+
 /** The fake's app: every route, and a 404 in Linq's envelope for anything else. */
 export const make = (
   deps: Deps & { readonly state: State; readonly basePath: string; readonly overrides: ViolationOverrides }
-): Effect.Effect<HttpApp.Default<ConnectionDropped>> => {
+): Effect.Effect<App, never, Scope.Scope> => {
   const { state } = deps
   const chatId = (request: Incoming) => request.params.chatId ?? ""
 
   // a malformed handle is answered by readHandle's own envelope (the error channel, merged back)
   const participants = (op: "add" | "remove") => (request: Incoming) =>
-    Effect.flatMap(readHandle(request, "handle"), (handle) => state[op](chatId(request), handle)).pipe(
-      Effect.map(changeAnswer(op, request, deps.overrides)),
-      Effect.merge
-    )
+    Effect.flatMap(Effect.fromResult(readHandle(request, "handle")), (handle) =>
+      state[op](chatId(request), handle)
+    ).pipe(Effect.map(changeAnswer(op, request, deps.overrides)), Effect.catch(Effect.succeed))
 
   const capability = (service: "iMessage" | "RCS") => (request: Incoming) =>
-    Effect.flatMap(readHandle(request, "address"), (address) =>
+    Effect.flatMap(Effect.fromResult(readHandle(request, "address")), (address) =>
       Effect.map(state.capabilities(address), (services) =>
         json(200, { address, available: services.includes(service) })
       )
-    ).pipe(Effect.merge)
+    ).pipe(Effect.catch(Effect.succeed))
 
   const getChat = (request: Incoming) =>
     Effect.map(
@@ -99,18 +109,40 @@ export const make = (
       Option.match({ onNone: () => chatNotFound(request), onSome: (chat) => json(200, encodeChat(chat)) })
     )
 
-  const router = HttpRouter.empty.pipe(
-    HttpRouter.post("/v3/chats/:chatId/participants", route(deps, "add")(participants("add"))),
-    HttpRouter.del("/v3/chats/:chatId/participants", route(deps, "remove")(participants("remove"))),
-    HttpRouter.get("/v3/chats/:chatId", route(deps, "getChat")(getChat)),
-    HttpRouter.post("/v3/capability/check_imessage", route(deps, "checkImessage")(capability("iMessage"))),
-    HttpRouter.post("/v3/capability/check_rcs", route(deps, "checkRcs")(capability("RCS")))
+  const routes = HttpRouter.addAll(
+    [
+      HttpRouter.route("POST", "/v3/chats/:chatId/participants", route(deps, "add")(participants("add"))),
+      HttpRouter.route(
+        "DELETE",
+        "/v3/chats/:chatId/participants",
+        route(deps, "remove")(participants("remove"))
+      ),
+      HttpRouter.route("GET", "/v3/chats/:chatId", route(deps, "getChat")(getChat)),
+      HttpRouter.route(
+        "POST",
+        "/v3/capability/check_imessage",
+        route(deps, "checkImessage")(capability("iMessage"))
+      ),
+      HttpRouter.route("POST", "/v3/capability/check_rcs", route(deps, "checkRcs")(capability("RCS")))
+    ],
+    { prefix: deps.basePath === "" ? undefined : deps.basePath }
   )
-  const prefixed = deps.basePath === "" ? router : HttpRouter.prefixAll(router, `/${deps.basePath.slice(1)}`)
-  // Paths as they are: case kept, no length limit on a chat id, no slash forgiven.
-  const config = { caseSensitive: true, maxParamLength: Number.MAX_SAFE_INTEGER, ignoreTrailingSlash: false }
-  return HttpRouter.toHttpApp(prefixed).pipe(
-    HttpRouter.withRouterConfig({ ...config, ignoreDuplicateSlashes: false }),
-    Effect.map((app) => Effect.catchTag(app, "RouteNotFound", () => route(deps, "unknown")(notFound)))
+  // Paths as they are: case kept, no length limit on a chat id, no slash forgiven
+  // (a Reference the router reads when it is built).
+  const config = {
+    caseSensitive: true,
+    maxParamLength: Number.MAX_SAFE_INTEGER,
+    ignoreTrailingSlash: false,
+    ignoreDuplicateSlashes: false
+  }
+  return HttpRouter.toHttpEffect(routes).pipe(
+    Effect.provideService(HttpRouter.RouterConfig, config),
+    Effect.map(
+      (app): App =>
+        // the router fails with RouteNotFound only (its other reasons belong to a server)
+        Effect.catchTag(app, "HttpServerError", (error) =>
+          error.reason._tag === "RouteNotFound" ? route(deps, "unknown")(notFound) : Effect.die(error)
+        )
+    )
   )
 }

@@ -1,5 +1,5 @@
 /**
- * The loopback transport of FakeLinq: the platform's Node server
+ * The loopback transport of FakeLinq: @effect/platform-node's server
  * (`NodeHttpServer`, loaded when a server starts) serving the fake's app.
  * Request handling follows the runtime (and so the `Clock`) of the Effect that
  * started it; a client that goes away interrupts its answer; closing the scope
@@ -7,9 +7,9 @@
  *
  * @internal
  */
-import type { HttpApp } from "@effect/platform"
 import type { Scope } from "effect"
 import { Effect } from "effect"
+import type { HttpServerRequest, HttpServerResponse } from "effect/http"
 
 /** Where a served fake listens. */
 export interface Listening {
@@ -20,7 +20,11 @@ export interface Listening {
 }
 
 export const serve = (
-  app: HttpApp.Default<unknown>,
+  app: Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    unknown,
+    HttpServerRequest.HttpServerRequest | Scope.Scope
+  >,
   options: {
     readonly host?: string | undefined
     readonly port?: number | undefined
@@ -39,7 +43,10 @@ export const serve = (
       socket.on("close", () => sockets.delete(socket))
     })
     const server = yield* Effect.orDie(NodeHttpServer.make(() => node, { host, port: options.port ?? 0 }))
-    // Runs before the server's own finalizer, which waits for every connection to end.
+    yield* server.serve(app)
+    // Added after `serve`, so it runs before serve's own finalizer, which waits (up to its
+    // graceful shutdown timeout, 20 s) for every connection to end, then interrupts the
+    // requests still running (a hanging one would be answered 503).
     yield* Effect.addFinalizer(() =>
       Effect.promise(() => {
         const closed = Array.from(
@@ -51,8 +58,7 @@ export const serve = (
         return Promise.all(closed)
       })
     )
-    yield* server.serve(app)
-    const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+    const port = server.address._tag === "UnixPathAddress" ? 0 : server.address.port
     const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`
     return {
       baseUrl: `${origin}${options.basePath}`,

@@ -76,7 +76,7 @@ const step = (
 }
 
 /** The state, made from a seed for the lifetime of the scope. */
-export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput) =>
+export const make = (seed: FakeSeed, queueDelay: Duration.Input) =>
   Effect.gen(function* () {
     const initial: Data = {
       chats: new Map(seed.chats.map((c) => [c.id, chatFromSeed(c)])),
@@ -84,8 +84,8 @@ export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput) =>
     }
     const ref = yield* Ref.make(initial)
     const queue = yield* FiberSet.make<void, never>()
-    const delay = Duration.decode(queueDelay)
-    const queued = Duration.greaterThan(delay, Duration.zero)
+    const delay = Duration.fromInputUnsafe(queueDelay)
+    const queued = Duration.isGreaterThan(delay, Duration.zero)
 
     // The rules are checked on arrival and again when a queued change is applied: a stale one is dropped.
     const change = (op: Change["op"]) => (chatId: string, handle: string) =>
@@ -105,7 +105,7 @@ export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput) =>
 
     const read = <A>(f: (data: Data) => A) => Effect.map(Ref.get(ref), f)
     return {
-      chat: (chatId: string) => read((data) => Option.fromNullable(data.chats.get(chatId))),
+      chat: (chatId: string) => read((data) => Option.fromNullishOr(data.chats.get(chatId))),
       chats: read((data) => Array.from(data.chats.values())),
       putChat: (chat: SeedChat) => Ref.update(ref, (data) => withChat(data, chatFromSeed(chat))),
       capabilities: (handle: string) => read((data) => servicesOf(data, handle)),
@@ -118,9 +118,9 @@ export const make = (seed: FakeSeed, queueDelay: Duration.DurationInput) =>
       remove: change("remove"),
       pendingChanges: FiberSet.size(queue),
       awaitQueue: FiberSet.awaitEmpty(queue),
-      reset: Effect.zipRight(FiberSet.clear(queue), Ref.set(ref, initial))
+      reset: Effect.andThen(FiberSet.clear(queue), Ref.set(ref, initial))
     }
   })
 
 /** FakeLinq's state. */
-export type State = Effect.Effect.Success<ReturnType<typeof make>>
+export type State = Effect.Success<ReturnType<typeof make>>

@@ -1,15 +1,15 @@
 /**
  * The floor an Effect SDK stands on, as a bench client: the same call written
- * by hand with `effect` and `@effect/platform` alone (base URL, bearer token,
- * `Accept`, status check, a Schema decode of the answer), no input
+ * by hand with `effect` 4.1 alone (its `effect/http` client: base URL, bearer
+ * token, `Accept`, status check, a Schema decode of the answer), no input
  * validation, typed error mapping, timeout, retries or span of its own. It is
  * the job bundle/baseline-app.ts does, over the same transports as this SDK
  * (transport.ts, the same set-up for a gzipped answer).
  *
  * Compiled with linq-effect.ts (see sdk-build.ts), so both pay the same.
  */
-import { HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Context, Effect, flow, Layer, ManagedRuntime, Schema } from "effect"
+import { HttpClient, HttpClientRequest, HttpClientResponse } from "effect/http"
 import type { BenchClient } from "./clients.js"
 import { ADD_PATH, API_KEY, HANDLE } from "./shared.js"
 import { type Transport, type TransportOptions, asksForGzip, transportLayer } from "./transport.js"
@@ -21,7 +21,7 @@ const Queued = Schema.Struct({
 })
 const decodeQueued = HttpClientResponse.schemaBodyJson(Queued)
 
-class Api extends Context.Tag("bench/PlatformBaseline/Api")<Api, HttpClient.HttpClient>() {}
+class Api extends Context.Service<Api, HttpClient.HttpClient>()("bench/Floor/Api") {}
 
 const apiLayer = (baseUrl: string) =>
   Layer.effect(
@@ -40,25 +40,21 @@ const apiLayer = (baseUrl: string) =>
     )
   )
 
-export const platformBaseline = (
-  baseUrl: string,
-  transport: Transport,
-  options: TransportOptions
-): BenchClient => {
+export const floor = (baseUrl: string, transport: Transport, options: TransportOptions): BenchClient => {
   const runtime = ManagedRuntime.make(
     apiLayer(baseUrl).pipe(Layer.provide(transportLayer(transport, options)))
   )
   const add = Effect.flatMap(Api, (api) =>
     HttpClientRequest.post(ADD_PATH).pipe(
-      HttpClientRequest.bodyUnsafeJson({ handle: HANDLE }),
+      HttpClientRequest.bodyJsonUnsafe({ handle: HANDLE }),
       api.execute,
       Effect.flatMap(decodeQueued)
     )
   )
   return {
-    id: transport === "fetch" ? "platform-fetch" : "platform-undici",
+    id: transport === "fetch" ? "floor-fetch" : "floor-undici",
     asksForGzip: asksForGzip(transport, options),
-    label: `@effect/platform by hand (${transport === "fetch" ? "FetchHttpClient" : "layerUndici"})`,
+    label: `effect/http by hand (${transport === "fetch" ? "FetchHttpClient" : "layerUndici"})`,
     call: () => runtime.runPromise(add),
     close: () => runtime.dispose()
   }
