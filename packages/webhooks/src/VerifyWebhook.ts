@@ -16,7 +16,7 @@
  *
  * @since 1.0.0
  */
-import { Clock, Duration, Effect, Layer, Option, Redacted, Result, Schema, type SchemaIssue } from "effect"
+import { Clock, Duration, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
 import { Mac, SecureRandom } from "effect/crypto"
 import { Base64, Hex } from "effect/encoding"
 import {
@@ -517,11 +517,11 @@ export const decodeEvent = (body: string | Uint8Array): Effect.Effect<WebhookEve
     }
     const decoded = Schema.decodeUnknownResult(schemaFor(envelope.event_type))(json)
     if (Result.isSuccess(decoded)) return Effect.succeed(decoded.success)
-    return Effect.fail(new MalformedWebhook({ ...known, description: describeIssue(decoded.failure.issue) }))
+    return Effect.fail(new MalformedWebhook({ ...known, description: oneLine(decoded.failure.message) }))
   })
 
-/** A Schema issue on one line: messages and paths, never the values. */
-const describeIssue = (issue: SchemaIssue.Issue): string => String(issue).replace(/\s*\n\s*/g, " ")
+/** A Schema failure on one line: its messages and paths (never the values). */
+const oneLine = (message: string): string => message.replace(/\s*\n\s*/g, " ")
 
 const asList = (secret: VerifyOptions["secret"]): ReadonlyArray<WebhookSecret> =>
   typeof secret === "string" || Redacted.isRedacted(secret)
