@@ -32,7 +32,7 @@ import {
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as Dedupe from "./internal/dedupe.js"
 import {
-  InvalidWebhookSignature,
+  type InvalidWebhookSignature,
   makeVerifier,
   type VerifyOptions,
   type WebhookError,
@@ -115,7 +115,8 @@ export class WebhookUnavailable extends Schema.TaggedError<WebhookUnavailable>()
 export interface NodeRequest {
   readonly method?: string | undefined
   readonly headers: Readonly<Record<string, string | ReadonlyArray<string> | undefined>>
-  on(event: string, listener: (...args: Array<any>) => void): unknown
+  on(event: "data", listener: (chunk: Uint8Array | string) => void): unknown
+  on(event: "end" | "error", listener: () => void): unknown
   resume(): unknown
 }
 

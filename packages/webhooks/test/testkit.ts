@@ -17,7 +17,11 @@ const keyBytes = (secret: string) => Buffer.from(secret.replace(/^whsec_/, ""), 
 /** The Standard Webhooks header set, one `v1` entry per secret. */
 export const standardHeaders = (
   body: string | Uint8Array,
-  options: { readonly secrets?: ReadonlyArray<string>; readonly id?: string; readonly timestamp?: number } = {}
+  options: {
+    readonly secrets?: ReadonlyArray<string>
+    readonly id?: string
+    readonly timestamp?: number
+  } = {}
 ): Record<string, string> => {
   const id = options.id ?? "msg_2mQbVbI2kmGZ1wHcsH6qV3z8Zt1"
   const timestamp = String(options.timestamp ?? NOW_SECONDS)
@@ -48,17 +52,16 @@ export const legacyHeaders = (
 }
 
 /** Both header sets, as Linq sends them. */
-export const bothHeaders = (body: string, options: { readonly id?: string; readonly timestamp?: number } = {}) => ({
+export const bothHeaders = (
+  body: string,
+  options: { readonly id?: string; readonly timestamp?: number } = {}
+) => ({
   ...standardHeaders(body, options),
   ...legacyHeaders(body, options.timestamp === undefined ? {} : { timestamp: options.timestamp })
 })
 
 export const participantEvent = (
-  overrides: {
-    readonly type?: string
-    readonly id?: string
-    readonly data?: unknown
-  } = {}
+  overrides: { readonly type?: string; readonly id?: string; readonly data?: unknown } = {}
 ): Record<string, unknown> => ({
   api_version: "v3",
   webhook_version: "2026-02-03",

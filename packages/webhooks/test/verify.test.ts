@@ -29,7 +29,8 @@ import {
   standardHeaders
 } from "./testkit.js"
 
-const atNow = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.andThen(TestClock.setTime(NOW_SECONDS * 1000), self)
+const atNow = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.andThen(TestClock.setTime(NOW_SECONDS * 1000), self)
 const options = { secret: SECRET }
 
 const refusal = <E>(effect: Effect.Effect<unknown, E>) => Effect.flip(effect)
@@ -49,7 +50,11 @@ describe("Standard Webhooks", () => {
       expect(error._tag).toBe("MalformedWebhook")
       const tampered = { ...headers, "webhook-signature": "v1,h0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" }
       const bad = yield* refusal(verifyWebhook({ body: payload, headers: tampered }, options))
-      expect(bad).toMatchObject({ _tag: "InvalidWebhookSignature", reason: "NoMatchingSignature", scheme: "standard" })
+      expect(bad).toMatchObject({
+        _tag: "InvalidWebhookSignature",
+        reason: "NoMatchingSignature",
+        scheme: "standard"
+      })
     })
   )
 
@@ -121,23 +126,27 @@ describe("Standard Webhooks", () => {
     }).pipe(atNow)
   )
 
-  it.effect("with the standard headers present, a valid legacy pair does not rescue a bad standard signature", () =>
-    Effect.gen(function* () {
-      const raw = body()
-      const headers = { ...standardHeaders(raw, { secrets: [OTHER_SECRET] }), ...legacyHeaders(raw) }
-      const error = yield* refusal(verifyWebhook({ body: raw, headers }, options))
-      expect(error).toMatchObject({ reason: "NoMatchingSignature", scheme: "standard" })
-    }).pipe(atNow)
+  it.effect(
+    "with the standard headers present, a valid legacy pair does not rescue a bad standard signature",
+    () =>
+      Effect.gen(function* () {
+        const raw = body()
+        const headers = { ...standardHeaders(raw, { secrets: [OTHER_SECRET] }), ...legacyHeaders(raw) }
+        const error = yield* refusal(verifyWebhook({ body: raw, headers }, options))
+        expect(error).toMatchObject({ reason: "NoMatchingSignature", scheme: "standard" })
+      }).pipe(atNow)
   )
 
-  it.effect("an incomplete standard set is MissingHeaders naming what is missing (no fallback to legacy)", () =>
-    Effect.gen(function* () {
-      const raw = body()
-      const { "webhook-signature": _, ...partial } = bothHeaders(raw)
-      const error = yield* refusal(verifyWebhook({ body: raw, headers: partial }, options))
-      expect(error).toMatchObject({ reason: "MissingHeaders", scheme: "standard" })
-      expect(error.message).toContain("webhook-signature")
-    }).pipe(atNow)
+  it.effect(
+    "an incomplete standard set is MissingHeaders naming what is missing (no fallback to legacy)",
+    () =>
+      Effect.gen(function* () {
+        const raw = body()
+        const { "webhook-signature": _, ...partial } = bothHeaders(raw)
+        const error = yield* refusal(verifyWebhook({ body: raw, headers: partial }, options))
+        expect(error).toMatchObject({ reason: "MissingHeaders", scheme: "standard" })
+        expect(error.message).toContain("webhook-signature")
+      }).pipe(atNow)
   )
 
   it.effect("malformed headers: a non-numeric timestamp, no v1 entry, only other versions", () =>
@@ -152,19 +161,25 @@ describe("Standard Webhooks", () => {
       ]
       for (const h of cases) {
         const error = yield* refusal(verifyWebhook({ body: raw, headers: h }, options))
-        expect(error).toMatchObject({ _tag: "InvalidWebhookSignature", reason: "MalformedHeader", scheme: "standard" })
+        expect(error).toMatchObject({
+          _tag: "InvalidWebhookSignature",
+          reason: "MalformedHeader",
+          scheme: "standard"
+        })
       }
     }).pipe(atNow)
   )
 
-  it.effect("no headers at all (an empty record, or undefined from JavaScript) is MissingHeaders, never a pass", () =>
-    Effect.gen(function* () {
-      const raw = body()
-      for (const headers of [{}, undefined as never, null as never]) {
-        const error = yield* refusal(verifyWebhook({ body: raw, headers }, options))
-        expect(error).toMatchObject({ _tag: "InvalidWebhookSignature", reason: "MissingHeaders" })
-      }
-    }).pipe(atNow)
+  it.effect(
+    "no headers at all (an empty record, or undefined from JavaScript) is MissingHeaders, never a pass",
+    () =>
+      Effect.gen(function* () {
+        const raw = body()
+        for (const headers of [{}, undefined as never, null as never]) {
+          const error = yield* refusal(verifyWebhook({ body: raw, headers }, options))
+          expect(error).toMatchObject({ _tag: "InvalidWebhookSignature", reason: "MissingHeaders" })
+        }
+      }).pipe(atNow)
   )
 })
 
@@ -180,7 +195,10 @@ describe("legacy X-Webhook-* headers", () => {
   it.effect("a legacy-only delivery keyed by the decoded secret bytes is accepted too", () =>
     Effect.gen(function* () {
       const raw = body()
-      const event = yield* verifyWebhook({ body: raw, headers: legacyHeaders(raw, { key: "bytes" }) }, options)
+      const event = yield* verifyWebhook(
+        { body: raw, headers: legacyHeaders(raw, { key: "bytes" }) },
+        options
+      )
       expect(event._tag).toBe("ParticipantAdded")
     }).pipe(atNow)
   )
@@ -208,7 +226,10 @@ describe("legacy X-Webhook-* headers", () => {
       )
       expect(notHex).toMatchObject({ reason: "MalformedHeader", scheme: "legacy" })
       const half = yield* refusal(
-        verifyWebhook({ body: raw, headers: { "X-Webhook-Signature": headers["X-Webhook-Signature"] } }, options)
+        verifyWebhook(
+          { body: raw, headers: { "X-Webhook-Signature": headers["X-Webhook-Signature"] } },
+          options
+        )
       )
       expect(half).toMatchObject({ reason: "MissingHeaders", scheme: "legacy" })
     }).pipe(atNow)
@@ -240,7 +261,10 @@ describe("secrets", () => {
       )
       expect(error).toMatchObject({ reason: "NoMatchingSignature" })
       // Legacy keys of every secret are tried too.
-      const legacy = yield* verifyWebhook({ body: raw, headers: legacyHeaders(raw, { secret: OTHER_SECRET }) }, both)
+      const legacy = yield* verifyWebhook(
+        { body: raw, headers: legacyHeaders(raw, { secret: OTHER_SECRET }) },
+        both
+      )
       expect(legacy._tag).toBe("ParticipantAdded")
     }).pipe(atNow)
   )
@@ -260,7 +284,9 @@ describe("secrets", () => {
     Effect.gen(function* () {
       const raw = body()
       const secret = "whsec_not base64 at all!"
-      const error = yield* refusal(verifyWebhook({ body: raw, headers: standardHeaders(raw) }, { secret: [SECRET, secret] }))
+      const error = yield* refusal(
+        verifyWebhook({ body: raw, headers: standardHeaders(raw) }, { secret: [SECRET, secret] })
+      )
       expect(error).toMatchObject({ _tag: "InvalidWebhookSignature", reason: "MalformedSecret" })
       expect(error.message).toContain("secret #2")
       expect(JSON.stringify(error)).not.toContain("base64 at all")
@@ -278,9 +304,14 @@ describe("secrets", () => {
       const errors = yield* Effect.all([
         refusal(verifyWebhook({ body: raw, headers }, { secret: Redacted.make(SECRET) })),
         refusal(verifyWebhook({ body: "{}", headers: standardHeaders("{}") }, { secret: SECRET })),
-        refusal(verifyWebhook({ body: raw, headers: { ...headers, "webhook-timestamp": "x" } }, { secret: SECRET })),
         refusal(
-          verifyWebhook({ body: raw, headers: standardHeaders(raw, { timestamp: 1 }) }, { secret: Redacted.make(SECRET) })
+          verifyWebhook({ body: raw, headers: { ...headers, "webhook-timestamp": "x" } }, { secret: SECRET })
+        ),
+        refusal(
+          verifyWebhook(
+            { body: raw, headers: standardHeaders(raw, { timestamp: 1 }) },
+            { secret: Redacted.make(SECRET) }
+          )
         )
       ])
       for (const error of errors) {
@@ -379,7 +410,10 @@ describe("verified, but not an event", () => {
       }
       const raw = JSON.stringify(participantEvent({ data: 42 }))
       const error = yield* refusal(verifyWebhook({ body: raw, headers: standardHeaders(raw) }, options))
-      expect(error).toMatchObject({ eventType: "participant.added", eventId: "0b8f7a4e-5d1c-4f0e-9a3b-2c6d8e1f4a70" })
+      expect(error).toMatchObject({
+        eventType: "participant.added",
+        eventId: "0b8f7a4e-5d1c-4f0e-9a3b-2c6d8e1f4a70"
+      })
       expect(error.message).toContain("data")
     }).pipe(atNow)
   )
@@ -416,7 +450,9 @@ describe("signWebhook and other Macs", () => {
   it.effect("a Mac from context (NodeCrypto.layerMac) gives the same answers", () =>
     Effect.gen(function* () {
       const raw = body()
-      expect((yield* verifyWebhook({ body: raw, headers: bothHeaders(raw) }, options))._tag).toBe("ParticipantAdded")
+      expect((yield* verifyWebhook({ body: raw, headers: bothHeaders(raw) }, options))._tag).toBe(
+        "ParticipantAdded"
+      )
       const error = yield* refusal(verifyWebhook({ body: `${raw} `, headers: bothHeaders(raw) }, options))
       expect(error).toMatchObject({ reason: "NoMatchingSignature" })
       const legacy = yield* verifyWebhook({ body: raw, headers: legacyHeaders(raw) }, options)
