@@ -234,7 +234,7 @@ const concatChunks = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Arr
 
 /**
  * Builds the service: decodes the secrets and imports their keys (on the
- * `Mac` in context, else WebCrypto), and opens the event `PubSub`. It needs no
+ * `Mac` in context, else node:crypto or WebCrypto), and opens the event `PubSub`. It needs no
  * `Scope`, so a program without layers can run it once and keep it; {@link layer}
  * shuts the `PubSub` down with its scope.
  *
@@ -297,6 +297,8 @@ const build = (
           dedupe.release(event.eventId)
           return Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
         }
+        // Room now (the usual case): published without a timer.
+        if (PubSub.publishUnsafe(pubsub, event)) return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
         return PubSub.publish(pubsub, event).pipe(
           Effect.timeoutOption(settings.takeInTimeout),
           Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))),

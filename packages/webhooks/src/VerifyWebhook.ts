@@ -10,15 +10,18 @@
  * body, never over a re-serialized one: the Standard Webhooks headers
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature`) first, and the
  * legacy `X-Webhook-Timestamp` / `X-Webhook-Signature` pair only when none of
- * those are present. HMAC-SHA256 runs on `effect/crypto`'s `Mac` (WebCrypto
- * unless a `Mac` is provided, e.g. `NodeCrypto.layerMac`), tags are compared in
- * constant time, and timestamps are read against Effect's `Clock`.
+ * those are present. HMAC-SHA256 runs on `effect/crypto`'s `Mac`: the one in
+ * context when there is one, else a synchronous `node:crypto` HMAC where the
+ * runtime has `node:crypto` (Node, Bun, Deno; found at run time, not
+ * imported), else WebCrypto. Tags are compared in constant time
+ * (`Mac.timingSafeEqual`), and timestamps are read against Effect's `Clock`.
  *
  * @since 1.0.0
  */
-import { Clock, Duration, Effect, Layer, Option, Redacted, Result, Schema } from "effect"
-import { Mac, SecureRandom } from "effect/crypto"
+import { Clock, Duration, Effect, Option, Redacted, Result, Schema } from "effect"
+import { Mac } from "effect/crypto"
 import { Base64, Hex } from "effect/encoding"
+import { defaultMac } from "./internal/mac.js"
 import {
   ParticipantAddedFromWire,
   ParticipantRemovedFromWire,
@@ -247,12 +250,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 const SECONDS = /^\d{1,15}$/
 const PREFIX = "whsec_"
 
-/** The default `Mac` when the context has none: WebCrypto, on any runtime. */
-const defaultMac: Effect.Effect<Mac.Mac["Service"]> = Effect.service(Mac.Mac).pipe(
-  Effect.provide(Mac.layerWebCrypto.pipe(Layer.provide(SecureRandom.layerWebCrypto)))
-)
-
-/** The `Mac` in context, else a WebCrypto one. */
+/** The `Mac` in context, else the default (`internal/mac.ts`: node:crypto where the runtime has it, else WebCrypto). */
 const currentMac: Effect.Effect<Mac.Mac["Service"]> = Effect.flatMap(Effect.serviceOption(Mac.Mac), (mac) =>
   Option.isSome(mac) ? Effect.succeed(mac.value) : defaultMac
 )
@@ -270,6 +268,14 @@ const malformedSecret = (index: number, count: number, why: string) =>
     description: `${count > 1 ? `secret #${index + 1}` : "the secret"} ${why}`
   })
 
+/**
+ * The keys of each `Redacted` secret already imported, so that a one-shot
+ * {@link verifyWebhook} given the same `Redacted` does not import them again.
+ * Weak: a secret the program drops is dropped here too. Plain strings are not
+ * kept.
+ */
+const importedKeys = new WeakMap<Redacted.Redacted<string>, SecretKeys>()
+
 const importSecrets = (
   secrets: ReadonlyArray<WebhookSecret>
 ): Effect.Effect<ReadonlyArray<SecretKeys>, InvalidWebhookSignature> =>
@@ -283,6 +289,11 @@ const importSecrets = (
     const keys: Array<SecretKeys> = []
     for (let i = 0; i < secrets.length; i++) {
       const secret = secrets[i]
+      const cached = Redacted.isRedacted(secret) ? importedKeys.get(secret) : undefined
+      if (cached !== undefined) {
+        keys.push(cached)
+        continue
+      }
       const text = Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
       if (typeof text !== "string") {
         return yield* malformedSecret(i, secrets.length, "is not a string")
@@ -294,7 +305,9 @@ const importSecrets = (
       }
       const key = (bytes: Uint8Array) => Effect.orDie(Mac.key(Mac.hmacSha256, bytes))
       const standard = yield* key(decoded.success)
-      keys.push({ standard, legacy: [yield* key(encoder.encode(text)), standard] })
+      const imported = { standard, legacy: [yield* key(encoder.encode(text)), standard] }
+      if (Redacted.isRedacted(secret)) importedKeys.set(secret, imported)
+      keys.push(imported)
     }
     return keys
   })
@@ -349,19 +362,26 @@ const standardSignatures = (header: string): ReadonlyArray<Uint8Array> | undefin
 
 const LEGACY_HEX = /^(?:sha256=)?([0-9a-fA-F]{64})$/
 
+const matchesAny = (expected: Uint8Array, signatures: ReadonlyArray<Uint8Array>): boolean => {
+  let matched = false
+  // Every entry is compared (no early exit), each in constant time.
+  for (const signature of signatures) matched = Mac.timingSafeEqual(expected, signature) || matched
+  return matched
+}
+
+/** Whether the tag of `data` under any of `keys` (from `index` on) is one of `signatures`. */
 const anyMatches = (
   mac: Mac.Mac["Service"],
   keys: ReadonlyArray<Mac.Key>,
   data: Uint8Array,
-  signatures: ReadonlyArray<Uint8Array>
+  signatures: ReadonlyArray<Uint8Array>,
+  index = 0
 ): Effect.Effect<boolean> =>
-  Effect.gen(function* () {
-    for (const key of keys) {
-      const expected = yield* Effect.orDie(mac.sign(key, data))
-      for (const signature of signatures) if (Mac.timingSafeEqual(expected, signature)) return true
-    }
-    return false
-  })
+  index >= keys.length
+    ? Effect.succeed(false)
+    : Effect.flatMap(Effect.orDie(mac.sign(keys[index] as Mac.Key, data)), (expected) =>
+        matchesAny(expected, signatures) ? Effect.succeed(true) : anyMatches(mac, keys, data, signatures, index + 1)
+      )
 
 const toSeconds = (input: Duration.Input): number => Duration.toSeconds(Duration.fromInputUnsafe(input))
 
@@ -530,7 +550,8 @@ const asList = (secret: VerifyOptions["secret"]): ReadonlyArray<WebhookSecret> =
 
 /**
  * Builds a {@link Verifier}: decodes the secrets and imports their keys once,
- * on the `Mac` in context (else WebCrypto's).
+ * on the `Mac` in context (else node:crypto's where the runtime has it, else
+ * WebCrypto's).
  *
  * **When to use**
  *
