@@ -129,7 +129,8 @@ const timeEffect = async (
   return Effect.runPromise(program.pipe(Effect.provide(layer)))
 }
 
-const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+const median = (xs: ReadonlyArray<number>) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 
 const verificationRow = async (
   label: string,
@@ -152,7 +153,9 @@ const benchVerification = async () => {
       Effect.provide(Mac.layerWebCrypto.pipe(Layer.provide(SecureRandom.layerWebCrypto)))
     )
   )
-  const nodeCrypto = await Effect.runPromise(makeVerifier({ secret: SECRET }).pipe(Effect.provide(NodeCrypto.layerMac)))
+  const nodeCrypto = await Effect.runPromise(
+    makeVerifier({ secret: SECRET }).pipe(Effect.provide(NodeCrypto.layerMac))
+  )
   for (const v of [defaultVerifier, nodeCrypto, webCryptoOnly] as ReadonlyArray<Verifier>) {
     const event = await Effect.runPromise(v.verify(at(0)))
     if (event._tag !== "ParticipantAdded") throw new Error("bench body did not verify")
@@ -195,7 +198,9 @@ const benchVerification = async () => {
 
 // ------------------------------------------------------------------ handlers
 const listen = (server: Server) =>
-  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)))
+  new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port))
+  )
 
 const close = (server: Server) =>
   new Promise<void>((resolve) => {
@@ -229,7 +234,12 @@ const load = async (port: number, deliveries: ReadonlyArray<Delivery>): Promise<
   const worker = async () => {
     while (performance.now() < deadline) {
       const d = deliveries[next++ % deliveries.length] as Delivery
-      const answer = await pool.request({ method: "POST", path: "/webhooks/linq", body: d.body, headers: d.headers })
+      const answer = await pool.request({
+        method: "POST",
+        path: "/webhooks/linq",
+        body: d.body,
+        headers: d.headers
+      })
       await answer.body.dump()
       if (answer.statusCode === 204) done++
       else bad++
@@ -296,13 +306,18 @@ const benchHandlers = async () => {
 }
 
 // ------------------------------------------------------------------ report
-const table = (title: string, rows: ReadonlyArray<{ readonly label: string; readonly perSecond: number }>) => {
+const table = (
+  title: string,
+  rows: ReadonlyArray<{ readonly label: string; readonly perSecond: number }>
+) => {
   const base = rows[0]?.perSecond ?? 1
   console.log(`\n${title}`)
   console.log(`| candidate | per second | vs @linqapp/sdk |`)
   console.log(`|---|---:|---:|`)
   for (const row of rows) {
-    console.log(`| ${row.label} | ${Math.round(row.perSecond).toLocaleString("en")} | ${(row.perSecond / base).toFixed(2)}× |`)
+    console.log(
+      `| ${row.label} | ${Math.round(row.perSecond).toLocaleString("en")} | ${(row.perSecond / base).toFixed(2)}× |`
+    )
   }
 }
 

@@ -298,7 +298,8 @@ const build = (
           return Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
         }
         // Room now (the usual case): published without a timer.
-        if (PubSub.publishUnsafe(pubsub, event)) return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
+        if (PubSub.publishUnsafe(pubsub, event))
+          return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
         return PubSub.publish(pubsub, event).pipe(
           Effect.timeoutOption(settings.takeInTimeout),
           Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))),
@@ -529,7 +530,7 @@ export const layerConfig = (
  * import { LinqWebhooks } from "@linq-effect/webhooks"
  *
  * const WebhookRoute = HttpRouter.use((router) =>
- *   Effect.flatMap(LinqWebhooks, (webhooks) => router.add("POST", "/webhooks/linq", webhooks.handler))
+ *   Effect.flatMap(Effect.service(LinqWebhooks), (webhooks) => router.add("POST", "/webhooks/linq", webhooks.handler))
  * ).pipe(Layer.provide(LinqWebhooks.layerConfig()))
  * ```
  *

@@ -380,7 +380,9 @@ const anyMatches = (
   index >= keys.length
     ? Effect.succeed(false)
     : Effect.flatMap(Effect.orDie(mac.sign(keys[index] as Mac.Key, data)), (expected) =>
-        matchesAny(expected, signatures) ? Effect.succeed(true) : anyMatches(mac, keys, data, signatures, index + 1)
+        matchesAny(expected, signatures)
+          ? Effect.succeed(true)
+          : anyMatches(mac, keys, data, signatures, index + 1)
       )
 
 const toSeconds = (input: Duration.Input): number => Duration.toSeconds(Duration.fromInputUnsafe(input))

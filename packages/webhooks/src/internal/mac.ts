@@ -28,8 +28,9 @@ interface NodeCryptoLike {
 
 const loadNodeCrypto = (): NodeCryptoLike | undefined => {
   try {
-    const process = (globalThis as { readonly process?: { readonly getBuiltinModule?: (id: string) => unknown } })
-      .process
+    const process = (
+      globalThis as { readonly process?: { readonly getBuiltinModule?: (id: string) => unknown } }
+    ).process
     const crypto = process?.getBuiltinModule?.("node:crypto") as Partial<NodeCryptoLike> | undefined
     return typeof crypto?.createHmac === "function" && typeof crypto.createSecretKey === "function"
       ? (crypto as NodeCryptoLike)
