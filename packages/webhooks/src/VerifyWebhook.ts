@@ -565,16 +565,16 @@ const asList = (secret: VerifyOptions["secret"]): ReadonlyArray<WebhookSecret> =
  * Fails with `InvalidWebhookSignature` (`MalformedSecret`) when a secret is
  * not `whsec_` then base64, or none is given. A bad `tolerance` is a defect.
  *
- * **Example** (Verifying with a Node-native HMAC)
+ * **Example** (One verifier for a server's life)
  *
  * ```ts
- * import { Effect } from "effect"
- * import { NodeCrypto } from "@effect/platform-node"
+ * import { Effect, Redacted } from "effect"
  * import { makeVerifier } from "@linq-effect/webhooks"
  *
  * const verifier = Effect.runSync(
- *   makeVerifier({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }).pipe(Effect.provide(NodeCrypto.layerMac))
+ *   makeVerifier({ secret: [Redacted.make("whsec_new…"), Redacted.make("whsec_old…")], tolerance: "2 minutes" })
  * )
+ * // per request: verifier.verify({ body, headers })
  * ```
  *
  * @since 1.0.0
