@@ -29,7 +29,7 @@ import { join, resolve } from "node:path"
 import { FLOOR_NODE, floorNode } from "./node-floor.mjs"
 
 const root = resolve(import.meta.dirname, "..")
-const packages = ["core", "http", "client", "testing"]
+const packages = ["core", "http", "client", "testing", "webhooks"]
 const EFFECT = "4.1.0"
 const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 const REPO_NODE = rootManifest.devDependencies.node
@@ -144,6 +144,7 @@ try {
 import type { AddParticipantError, ParticipantAddResponse } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq } from "@linq-effect/testing"
+import { LinqWebhooks, type WebhookError, type WebhookEvent, verifyWebhook } from "@linq-effect/webhooks"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { FetchHttpClient } from "effect/http"
 
@@ -154,6 +155,11 @@ const live = LinqHttpClient.layer({ apiKey: "k" }).pipe(Layer.provide(FetchHttpC
 const runtime = ManagedRuntime.make(live)
 export const viaPromise: Promise<ParticipantAddResponse> = runtime.runPromise(add)
 export const removed = removeParticipant("c", { handle: "a@b.co" }).pipe(Effect.provide(live))
+export const verified: Effect.Effect<WebhookEvent, WebhookError> = verifyWebhook(
+  { body: "{}", headers: {} },
+  { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }
+)
+export const webhooks: Layer.Layer<LinqWebhooks> = LinqWebhooks.layer({ secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" })
 export const tested = add.pipe(
   Effect.provide(LinqHttpClient.layer({ apiKey: "test" }).pipe(Layer.provideMerge(FakeLinq.layer())))
 )
@@ -187,6 +193,7 @@ export const tested = add.pipe(
 import * as Http from "@linq-effect/http"
 import * as Client from "@linq-effect/client"
 import * as Testing from "@linq-effect/testing"
+import * as Webhooks from "@linq-effect/webhooks"
 import { Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 
@@ -194,7 +201,8 @@ const missing = [
   ["core", Core, ["Handle", "ChatId", "ParticipantAddParams", "ParticipantAddResponse", "Chat", "ErrorEnvelope", "GroupChatRules", "InvalidHandle", "NotAGroupChat", "UnexpectedResponse"]],
   ["http", Http, ["LinqHttpClient"]],
   ["client", Client, ["addParticipant", "removeParticipant"]],
-  ["testing", Testing, ["FakeLinq"]]
+  ["testing", Testing, ["FakeLinq"]],
+  ["webhooks", Webhooks, ["verifyWebhook", "WebhookEvent", "LinqWebhooks", "InvalidWebhookSignature", "StaleWebhook", "MalformedWebhook"]]
 ].flatMap(([pkg, mod, names]) => names.filter((n) => !(n in mod)).map((n) => pkg + "." + n))
 if (missing.length > 0) { console.error("missing exports: " + missing.join(", ")); process.exit(1) }
 
@@ -231,6 +239,15 @@ await Effect.runPromise(
   )
 )
 done.push("in-process")
+{
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+  const body = JSON.stringify({ event_type: "message.received", event_id: "e1", data: {} })
+  const event = await Effect.runPromise(
+    Effect.flatMap(Webhooks.signWebhook(body, { secret }), (headers) => Webhooks.verifyWebhook({ body, headers }, { secret }))
+  )
+  if (event._tag !== "UnknownWebhookEvent") throw new Error("webhook not verified: " + JSON.stringify(event))
+  done.push("webhook signed + verified")
+}
 done.push(await over("fetch over loopback", FetchHttpClient.layer))
 if (process.argv.includes("--undici")) {
   const { NodeHttpClient } = await import("@effect/platform-node")

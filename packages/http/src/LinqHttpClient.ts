@@ -154,12 +154,39 @@ export interface LinqHttpClientOptions {
 export type LinqHttpClientConfigOptions = ConfigOptions
 
 /**
+ * The per-call options every call accepts, declared once: `LinqRequest`
+ * extends it, and so do the client's per-operation options.
+ *
+ * **Details**
+ *
+ * Each field overrides the layer's setting for this call only; an absent
+ * field (or `undefined`) keeps the layer's.
+ *
+ * @since 1.0.0
+ * @category options
+ */
+export interface RequestOptions {
+  /** Overrides the client's per-attempt timeout for this call (same rules as the option). */
+  readonly timeout?: Duration.Input | undefined
+  /** Overrides the client's `maxRetries` for this call (a whole number >= 0). */
+  readonly maxRetries?: number | undefined
+  /**
+   * Headers of this call only (a request id, an idempotency key), over the
+   * client's. `Authorization`, in any spelling, is ignored: it is always the
+   * client's. A bad header name, or a value a transport refuses (a line
+   * break, a control character, DEL, a character above U+00FF), is a defect
+   * (the call dies, sending nothing).
+   */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
  * One API call, described for {@link LinqHttpClient.Service.execute}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
+export interface LinqRequest<A, I, V extends { readonly _tag: string }> extends RequestOptions {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
   /**
    * The path template below the base URL, e.g.
@@ -176,18 +203,6 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> {
   readonly response: S.Codec<A, I>
   /** Recognises an error answer as a more precise error (a group-chat rule violation); never retried. */
   readonly recognize?: ((answer: ApiAnswer) => Option.Option<V>) | undefined
-  /** Overrides the client's per-attempt timeout for this call (same rules as the option). */
-  readonly timeout?: Duration.Input | undefined
-  /** Overrides the client's `maxRetries` for this call (a whole number >= 0). */
-  readonly maxRetries?: number | undefined
-  /**
-   * Headers of this call only (a request id, an idempotency key), over the
-   * client's. `Authorization`, in any spelling, is ignored: it is always the
-   * client's. A bad header name, or a value a transport refuses (a line
-   * break, a control character, DEL, a character above U+00FF), is a defect
-   * (the call dies, sending nothing).
-   */
-  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 /**
