@@ -164,21 +164,29 @@ const participantTransformation = <Tag extends "ParticipantAdded" | "Participant
     })
   })
 
+/** A participant event's wire schema decoded to its class, written once for both events. */
+const participantFromWire = <A, T extends "participant.added" | "participant.removed">(
+  eventType: T,
+  to: Schema.Codec<A, ParticipantEncoded & { readonly _tag: string }>,
+  tag: "ParticipantAdded" | "ParticipantRemoved",
+  atKey: "added_at" | "removed_at"
+) =>
+  wireParticipantEvent(eventType).pipe(
+    Schema.decodeTo(to, participantTransformation(tag, eventType, atKey) as never)
+  ) as unknown as Schema.Codec<A, WireParticipantEvent & { readonly event_type: T }>
+
 /**
  * `participant.added` as Linq sends it, decoded to {@link ParticipantAdded}.
  *
  * @since 1.0.0
  * @category schemas
  */
-export const ParticipantAddedFromWire = wireParticipantEvent("participant.added").pipe(
-  Schema.decodeTo(
-    ParticipantAdded,
-    participantTransformation("ParticipantAdded", "participant.added", "added_at") as never
-  )
-) as unknown as Schema.Codec<
+export const ParticipantAddedFromWire = participantFromWire(
+  "participant.added",
   ParticipantAdded,
-  WireParticipantEvent & { readonly event_type: "participant.added" }
->
+  "ParticipantAdded",
+  "added_at"
+)
 
 /**
  * `participant.removed` as Linq sends it, decoded to {@link ParticipantRemoved}.
@@ -186,15 +194,12 @@ export const ParticipantAddedFromWire = wireParticipantEvent("participant.added"
  * @since 1.0.0
  * @category schemas
  */
-export const ParticipantRemovedFromWire = wireParticipantEvent("participant.removed").pipe(
-  Schema.decodeTo(
-    ParticipantRemoved,
-    participantTransformation("ParticipantRemoved", "participant.removed", "removed_at") as never
-  )
-) as unknown as Schema.Codec<
+export const ParticipantRemovedFromWire = participantFromWire(
+  "participant.removed",
   ParticipantRemoved,
-  WireParticipantEvent & { readonly event_type: "participant.removed" }
->
+  "ParticipantRemoved",
+  "removed_at"
+)
 
 const WireUnknownEvent = Schema.Struct({
   event_type: Schema.String.check(

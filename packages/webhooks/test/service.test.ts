@@ -25,6 +25,7 @@ import { HttpRouter } from "effect/http"
 import { TestClock } from "effect/testing"
 import { LinqWebhooks, type LinqWebhooksOptions } from "../src/index.js"
 import {
+  atNow,
   body,
   bothHeaders,
   legacyHeaders,
@@ -34,9 +35,6 @@ import {
   SECRET,
   standardHeaders
 } from "./testkit.js"
-
-const atNow = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.andThen(TestClock.setTime(NOW_SECONDS * 1000), self)
 
 const delivery = (id: string, options: { readonly timestamp?: number; readonly type?: string } = {}) => {
   const raw = body(participantEvent({ id, ...(options.type === undefined ? {} : { type: options.type }) }))

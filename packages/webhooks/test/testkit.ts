@@ -3,12 +3,18 @@
  * the code under test), and sample events in Linq's wire shape.
  */
 import { createHmac } from "node:crypto"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 
 /** The Standard Webhooks specification's example secret. */
 export const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 export const OTHER_SECRET = "whsec_dGhpcyBpcyBhbm90aGVyIHNlY3JldCBrZXkhIQ=="
 /** 2026-02-03T10:00:00Z, in unix seconds. */
 export const NOW_SECONDS = 1_770_112_800
+
+/** Runs `self` with the TestClock at {@link NOW_SECONDS}, the time the sample deliveries are signed at. */
+export const atNow = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  Effect.andThen(TestClock.setTime(NOW_SECONDS * 1000), self)
 export const CHAT = "550e8400-e29b-41d4-a716-446655440000"
 export const HANDLE = "+12223334444"
 

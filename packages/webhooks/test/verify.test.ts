@@ -17,6 +17,7 @@ import {
   verifyWebhook
 } from "../src/index.js"
 import {
+  atNow,
   body,
   bothHeaders,
   CHAT,
@@ -29,8 +30,6 @@ import {
   standardHeaders
 } from "./testkit.js"
 
-const atNow = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  Effect.andThen(TestClock.setTime(NOW_SECONDS * 1000), self)
 const options = { secret: SECRET }
 
 const refusal = <E>(effect: Effect.Effect<unknown, E>) => Effect.flip(effect)
