@@ -11,7 +11,7 @@
  * duplicate is the event already held; a stale `removed` after a newer
  * `added` is older, so neither changes anything.
  */
-import type { ChatId, Handle } from "@linq-effect/core"
+import type { ChatId } from "@linq-effect/core"
 import { DateTime } from "effect"
 import type { ParticipantEvent, WebhookEvent } from "@linq-effect/webhooks"
 import { isParticipantEvent, latestParticipantEvent } from "@linq-effect/webhooks"
@@ -19,8 +19,8 @@ import { handleKey } from "./batch.js"
 
 /** The changes a wait is about: handles to show active, handles to show gone. */
 export interface Changes {
-  readonly added: ReadonlyArray<Handle>
-  readonly removed: ReadonlyArray<Handle>
+  readonly added: ReadonlyArray<string>
+  readonly removed: ReadonlyArray<string>
 }
 
 /** What each watched handle should become, and the latest event of each so far. */
@@ -39,7 +39,7 @@ type Wanted = "ParticipantAdded" | "ParticipantRemoved"
 
 /** A tally of `changes` in `chatId`, counting events whose change is at or after `since` (clock millis). */
 export const makeTally = (chatId: ChatId, changes: Changes, since: number): Tally => {
-  const wanted = new Map<string, { readonly handle: Handle; readonly tag: Wanted }>()
+  const wanted = new Map<string, { readonly handle: string; readonly tag: Wanted }>()
   for (const handle of changes.added) wanted.set(handleKey(handle), { handle, tag: "ParticipantAdded" })
   for (const handle of changes.removed) wanted.set(handleKey(handle), { handle, tag: "ParticipantRemoved" })
   const latest = new Map<string, ParticipantEvent>()
