@@ -10,7 +10,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { addParticipant, awaitMembership, callsTotal, removeParticipant } from "@linq-effect/client"
 import type { MembershipPending } from "@linq-effect/core"
 import { FakeLinq, Fault } from "@linq-effect/testing"
-import { Effect, Fiber, Metric, Option } from "effect"
+import { Effect, Fiber, Layer, Metric, Option, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { awaitCount, C, count, deliver, events, reads, routes, settle } from "./webhooks.js"
 
@@ -375,3 +375,35 @@ it.effect("metered as awaitMembership, by outcome", () =>
     expect([(yield* calls("success")) - ok, (yield* calls("MembershipPending")) - pending]).toEqual([1, 1])
   }).pipe(Effect.provide(events("1 hour")))
 )
+
+it.effect("spanned: its source and counts, never a handle or the chat id", () => {
+  const spans: Array<Tracer.Span> = []
+  const capture = Layer.effect(
+    Tracer.Tracer,
+    Effect.map(Effect.tracer, (base) =>
+      Tracer.make({
+        span: (options) => {
+          const span = base.span(options)
+          spans.push(span)
+          return span
+        },
+        context: base.context
+      })
+    )
+  )
+  return Effect.gen(function* () {
+    yield* deliver("participant.removed", chat, dave)
+    yield* awaitMembership(chat, { removed: [dave] }, { timeout: "1 second" })
+    const span = spans.find((s) => s.name === "Linq confirm membership")
+    expect(Object.fromEntries(span?.attributes ?? [])).toEqual({
+      "linq.confirmation.source": "events",
+      "linq.confirmation.changes": 1,
+      "linq.confirmation.outcome": "shown",
+      "linq.confirmation.reads": 0,
+      "linq.confirmation.events": 1
+    })
+    const dump = JSON.stringify(spans.map((s) => [s.name, Object.fromEntries(s.attributes)]))
+    expect(dump).not.toContain(dave)
+    expect(dump).not.toContain(chat)
+  }).pipe(Effect.provide(Layer.merge(events("1 hour"), capture)))
+})
