@@ -23,6 +23,7 @@ import type { ConnectionDropped } from "./internal/faults.js"
 import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import * as State from "./internal/state.js"
+import * as Subscriptions from "./internal/subscriptions.js"
 import * as Webhooks from "./internal/webhooks.js"
 import type { FakeSeed, SeedChat } from "./Seed.js"
 import { DefaultChats, DefaultHandles, defaultSeed } from "./Seed.js"
@@ -185,12 +186,14 @@ export const make = (
   options: FakeLinqOptions = {}
 ): Effect.Effect<FakeLinqService, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const webhooks = yield* Webhooks.make(options.webhooks, () => Effect.succeed([]))
+    const subscriptions = yield* Subscriptions.make
+    const webhooks = yield* Webhooks.make(options.webhooks, subscriptions)
     const state = yield* State.make(seed, options.queueDelay ?? defaultQueueDelay, webhooks.emit)
     const faults = yield* Faults.make
     const journal = yield* Journal.make(options.journalLimit)
     const handle = yield* Routes.make({
       state,
+      subscriptions,
       faults,
       journal,
       apiKey: Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey,
@@ -222,7 +225,9 @@ export const make = (
       pendingChanges: state.pendingChanges,
       awaitQueue: state.awaitQueue,
       webhooks: webhooks.service,
-      reset: Effect.all([state.reset, webhooks.reset, faults.clear, journal.clear], { discard: true }),
+      reset: Effect.all([state.reset, webhooks.reset, subscriptions.reset, faults.clear, journal.clear], {
+        discard: true
+      }),
       handle
     }
   })

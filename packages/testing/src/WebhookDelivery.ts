@@ -229,4 +229,28 @@ export interface FakeWebhooks {
   readonly awaitDeliveries: Effect.Effect<void>
   /** Forgets the recorded deliveries (those in flight go on). */
   readonly clearDeliveries: Effect.Effect<void>
+  /**
+   * The subscriptions made through `POST /v3/webhook-subscriptions`, each
+   * with the `signing_secret` Linq shows only in the 201 (a test may read it
+   * again here).
+   */
+  readonly subscriptions: Effect.Effect<ReadonlyArray<FakeWebhookSubscription>>
+}
+
+/**
+ * A webhook subscription held by FakeLinq, in the API's wire form, with its
+ * `signing_secret` (`whsec_` then base64).
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface FakeWebhookSubscription {
+  readonly id: string
+  readonly target_url: string
+  readonly subscribed_events: ReadonlyArray<string>
+  readonly phone_numbers?: ReadonlyArray<string>
+  readonly is_active: boolean
+  readonly created_at: string
+  readonly updated_at: string
+  readonly signing_secret: string
 }

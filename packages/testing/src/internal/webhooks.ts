@@ -12,6 +12,7 @@ import { Clock, DateTime, Duration, Effect, Fiber, FiberSet, Option, Schema } fr
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import type {
   FakeWebhookOptions,
+  FakeWebhookSubscription,
   FakeWebhooks,
   WebhookAttempt,
   WebhookDelivery,
@@ -33,8 +34,11 @@ export interface Endpoint {
   readonly targetUrl: string | undefined
 }
 
-/** The endpoints an event of `eventType` goes to (the subscriptions, when no secret is configured). */
-export type EndpointsOf = (eventType: WebhookPayload["event_type"]) => Effect.Effect<ReadonlyArray<Endpoint>>
+/** Where the subscriptions of the fake send an event of `eventType`, and what they are. */
+export interface SubscriptionSource {
+  readonly endpointsOf: (eventType: string) => Effect.Effect<ReadonlyArray<Endpoint>>
+  readonly subscriptions: Effect.Effect<ReadonlyArray<FakeWebhookSubscription>>
+}
 
 /** The endpoint of a configured secret: every event, subscribed or not. */
 const CONFIGURED_SUBSCRIPTION = "sub_fake"
@@ -100,7 +104,7 @@ const positive = (name: string, n: number): number => {
 }
 
 /** The sender, for the lifetime of the scope; inert without options. */
-export const make = (options: FakeWebhookOptions | undefined, endpointsOf: EndpointsOf) =>
+export const make = (options: FakeWebhookOptions | undefined, source: SubscriptionSource) =>
   Effect.gen(function* () {
     const fibers = yield* FiberSet.make<void, never>()
     const records = new Map<number, WebhookDelivery>()
@@ -201,7 +205,7 @@ export const make = (options: FakeWebhookOptions | undefined, endpointsOf: Endpo
         const configured = options?.secret
         const endpoints: ReadonlyArray<Endpoint> =
           configured === undefined
-            ? yield* endpointsOf(payload.event_type)
+            ? yield* source.endpointsOf(payload.event_type)
             : [{ secret: configured, subscriptionId: CONFIGURED_SUBSCRIPTION, targetUrl: undefined }]
         const duplicates = options?.duplicates
         const copies =
@@ -304,7 +308,8 @@ export const make = (options: FakeWebhookOptions | undefined, endpointsOf: Endpo
     const service: FakeWebhooks = {
       deliveries: Effect.sync(() => Array.from(records.values())),
       awaitDeliveries: FiberSet.awaitEmpty(fibers),
-      clearDeliveries: Effect.sync(() => records.clear())
+      clearDeliveries: Effect.sync(() => records.clear()),
+      subscriptions: source.subscriptions
     }
     return {
       emit,
