@@ -9,6 +9,7 @@
  * @since 1.0.0
  */
 import {
+  type InvalidOption,
   InvalidWebhookSubscription,
   type LinqApiError,
   type LinqTransportError,
@@ -78,7 +79,8 @@ export interface EnsuredWebhookSubscription {
 }
 
 /**
- * The failures of the subscription operations: bad input (nothing sent),
+ * The failures of the subscription operations: bad input (nothing sent:
+ * `InvalidWebhookSubscription`, or `InvalidOption` for a per-call option),
  * an unknown subscription (404), the API's other answers and transport faults.
  *
  * @since 1.0.0
@@ -86,6 +88,7 @@ export interface EnsuredWebhookSubscription {
  */
 export type WebhookSubscriptionError =
   | InvalidWebhookSubscription
+  | InvalidOption
   | WebhookSubscriptionNotFound
   | LinqApiError
   | LinqTransportError
@@ -184,8 +187,11 @@ const list = (options: RequestOptions | undefined) =>
  */
 export const listWebhookSubscriptions = (
   options?: RequestOptions
-): Effect.Effect<ReadonlyArray<WebhookSubscription>, LinqApiError | LinqTransportError, LinqHttpClient> =>
-  metered("listWebhookSubscriptions")(list(options))
+): Effect.Effect<
+  ReadonlyArray<WebhookSubscription>,
+  InvalidOption | LinqApiError | LinqTransportError,
+  LinqHttpClient
+> => metered("listWebhookSubscriptions")(list(options))
 
 /**
  * Finds the subscription of `targetUrl`, or creates it: Linq keeps one

@@ -94,6 +94,8 @@ describe("ensureWebhookSubscription", () => {
       }
       const error = yield* Effect.flip(deleteWebhookSubscription(""))
       expect(error).toMatchObject({ _tag: "InvalidWebhookSubscription", field: "id" })
+      const option = yield* Effect.flip(ensureWebhookSubscription({ targetUrl: URL_ }, { maxRetries: -1 }))
+      expect(option).toMatchObject({ _tag: "InvalidOption", option: "maxRetries" })
       expect(yield* routes).toEqual([])
     }).pipe(Effect.provide(TestLinq))
   )
