@@ -16,6 +16,7 @@ import * as RemoveParticipant from "./remove-participant.js"
 import * as RuleViolations from "./rule-violations.js"
 import { layerFromEnv, type ScenarioTag } from "./Scenario.js"
 import * as Telemetry from "./telemetry.js"
+import * as Webhooks from "./webhooks.js"
 
 const examples: ReadonlyArray<
   readonly [string, Effect.Effect<void, unknown, LinqHttpClient | ScenarioTag | HttpClient.HttpClient>]
@@ -25,6 +26,7 @@ const examples: ReadonlyArray<
   ["handle every group-chat rule violation", RuleViolations.program],
   ["add several handles, two at a time", BatchAdd.program],
   ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program],
+  ["webhooks: a sync confirmed by webhooks, not polling (its own FakeLinqs)", Webhooks.program],
   ["group membership: read a chat, a batch, a sync, the three rule modes", Membership.program],
   ["export the SDK's spans and metrics with OpenTelemetry (its own FakeLinq, one 503)", Telemetry.program]
 ]
