@@ -26,6 +26,8 @@ import {
 import {
   CrossServiceAddition,
   NotAGroupChat,
+  type NotAnIMessageGroup,
+  type OwnNumberNotInChat,
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
   TooFewParticipants
@@ -126,6 +128,15 @@ export type AddRuleViolation =
  * @category unions
  */
 export type RemoveRuleViolation = NotAGroupChat | TooFewParticipants | ParticipantNotInChat
+
+/**
+ * The rule violations your own number's leave can meet
+ * (`GroupChatRules.checkLeave`).
+ *
+ * @since 1.0.0
+ * @category unions
+ */
+export type LeaveRuleViolation = NotAGroupChat | NotAnIMessageGroup | OwnNumberNotInChat | TooFewParticipants
 
 /**
  * @since 0.1.0
@@ -320,3 +331,13 @@ export const SyncParticipantsError = Schema.Union([
   LinqApiError,
   LinqTransportError
 ])
+
+/**
+ * Everything `leaveChat` can fail with: a bad chat id, a leave the rules
+ * refuse (checked on a read of the chat before the leave is sent), or the
+ * read or the leave failing.
+ *
+ * @since 1.0.0
+ * @category unions
+ */
+export type LeaveChatError = InvalidChatId | LeaveRuleViolation | LinqApiError | LinqTransportError

@@ -104,13 +104,14 @@ export interface AnswerLost {
 export type Fault = Respond | Delay | Hang | Disconnect | AnswerLost
 
 /**
- * Which requests a scripted fault applies to: the add, remove, get-chat or
- * capability-check routes, or `"any"` request (unknown routes included).
+ * Which requests a scripted fault applies to: the add, remove, get-chat,
+ * chat-list, leave or capability-check routes, or `"any"` request (unknown
+ * routes included).
  *
  * @since 0.1.0
  * @category models
  */
-export type FaultRoute = "add" | "remove" | "getChat" | "capability" | "any"
+export type FaultRoute = "add" | "remove" | "getChat" | "listChats" | "leave" | "capability" | "any"
 
 /**
  * Options of `FakeLinq`'s `inject`: the route (default `"any"`) and how many

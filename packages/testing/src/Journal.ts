@@ -14,7 +14,15 @@ import type { Fault } from "./Fault.js"
  * @since 0.1.0
  * @category models
  */
-export type RouteName = "add" | "remove" | "getChat" | "checkImessage" | "checkRcs" | "unknown"
+export type RouteName =
+  | "add"
+  | "remove"
+  | "getChat"
+  | "listChats"
+  | "leave"
+  | "checkImessage"
+  | "checkRcs"
+  | "unknown"
 
 /**
  * How a request was answered:
