@@ -1,13 +1,15 @@
 /**
  * `@linq-effect/client`: the Linq participant operations as composable
  * Effects over `LinqHttpClient`: add and remove (one, or a batch), read a
- * chat, check a handle's capability, bring a chat to a wanted membership,
+ * chat, list chats, check a handle's capability, bring a chat to a wanted
+ * membership, take one person out of (or into) many chats, leave a chat,
  * with operation metrics.
  *
  * @since 0.1.0
  */
 export * from "./Capability.js"
 export * from "./Chats.js"
+export * from "./ChatList.js"
 export * from "./Participants.js"
 export * from "./Batch.js"
 export * from "./Metrics.js"

@@ -2,6 +2,7 @@
  * Per-call options of every operation, and what of them goes into a
  * `LinqRequest`.
  */
+import { InvalidOption } from "@linq-effect/core"
 import type { Duration } from "effect"
 
 /**
@@ -31,3 +32,12 @@ export const requestOverrides = (options: CallOptions | undefined) =>
  * carry more), for the calls it makes.
  */
 export const callOptions = (options: CallOptions | undefined): CallOptions => requestOverrides(options)
+
+/**
+ * The `InvalidOption` of `option` given `value` (as text: a string quoted),
+ * saying what it must be (`rule`, e.g. "a whole number from 1 to 100").
+ */
+export const invalidOption = (option: string, value: unknown, rule: string): InvalidOption => {
+  const given = typeof value === "string" ? JSON.stringify(value) : String(value)
+  return new InvalidOption({ option, input: given, reason: `${option} must be ${rule}; got ${given}` })
+}
