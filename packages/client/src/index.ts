@@ -10,6 +10,7 @@
 export * from "./Capability.js"
 export * from "./Chats.js"
 export * from "./ChatList.js"
+export * from "./Leave.js"
 export * from "./Participants.js"
 export * from "./Batch.js"
 export * from "./Metrics.js"
