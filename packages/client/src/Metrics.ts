@@ -15,8 +15,9 @@ import * as internal from "./internal/metrics.js"
 /**
  * `linq_client_calls_total`: a counter of calls, with the attributes `operation`
  * (`addParticipant`, `removeParticipant`, `getChat`, `checkCapability`,
- * `addParticipants`, `removeParticipants`, `syncParticipants`, `leaveChat`,
- * and `listChats` once per page read) and `outcome`
+ * `addParticipants`, `removeParticipants`, `syncParticipants`,
+ * `offboardParticipant`, `onboardParticipant`, `leaveChat`, and `listChats`
+ * once per page read) and `outcome`
  * (`success`, the error's tag such as `InvalidRequest`, or `interrupted`).
  *
  * @example

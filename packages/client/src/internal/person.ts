@@ -1,0 +1,136 @@
+/**
+ * What offboarding and onboarding share once each chat has its plan: send
+ * the change to the chats planned for it (bounded concurrency, each as a
+ * sync's step), keep every chat's outcome in plan order, and sum it up.
+ */
+import type { Handle } from "@linq-effect/core"
+import type { LinqHttpClient } from "@linq-effect/http"
+import type { Effect as E, Result } from "effect"
+import { Effect } from "effect"
+import type { Concurrency } from "./batch.js"
+import { step } from "./steps.js"
+
+/** What became of one chat. */
+export interface ChatOutcome<Plan extends string, A, E, R> {
+  readonly chatId: string
+  /** What the plan decided for this chat, before anything was sent. */
+  readonly plan: Plan
+  /**
+   * Why the plan sends nothing to this chat, as a typed value that was never
+   * sent: the rule that keeps it back (`TooFewParticipants`, `NotAGroupChat`,
+   * `CrossServiceAddition`…) or the read that failed. Absent where the change
+   * is planned, or the chat is already as wanted.
+   */
+  readonly reason?: R | undefined
+  /** The change's own result, for a chat it was sent to (absent in a dry run and everywhere else). */
+  readonly result?: Result.Result<A, E> | undefined
+  /**
+   * The chat is as wanted: the change was accepted (or answered that it was
+   * already so), or the plan found it so. False for a dry run's changes.
+   */
+  readonly done: boolean
+}
+
+/** How many chats got each plan, and what became of the changes sent. */
+export interface PersonSummary<Plan extends string> {
+  /** Chats per plan (every plan listed, 0 included). */
+  readonly planned: Readonly<Record<Plan, number>>
+  /** Changes sent (none in a dry run). */
+  readonly sent: number
+  /** Changes accepted (or answered that they were already so). */
+  readonly accepted: number
+  /** Changes answered with an error. */
+  readonly failed: number
+}
+
+/** What a change of one person across chats did. */
+export interface PersonChangeResult<Plan extends string, A, E, R> {
+  /** The handle, validated. */
+  readonly handle: Handle
+  /** The plan only: no change was sent. */
+  readonly dryRun: boolean
+  /** One outcome per chat, in a stable order (the chats' order as listed or given), whatever the concurrency. */
+  readonly chats: ReadonlyArray<ChatOutcome<Plan, A, E, R>>
+  readonly summary: PersonSummary<Plan>
+  /** Every change the plan sent was accepted (false for a dry run). Chats kept back do not count. */
+  readonly complete: boolean
+}
+
+/** One chat's plan: what to do there, and why nothing is sent where a rule or a failed check says so. */
+export interface ChatPlan<Plan extends string, R> {
+  readonly chatId: string
+  readonly plan: Plan
+  readonly reason?: R | undefined
+}
+
+/** How to carry a plan out. */
+export interface Carry<Plan extends string, A, Err extends { readonly _tag: string }> {
+  /** Every plan value, in the order the summary lists them. */
+  readonly plans: ReadonlyArray<Plan>
+  /** The plan that sends the change. */
+  readonly change: Plan
+  /** The plan of a chat already as wanted (done without a request). */
+  readonly already: Plan
+  /** The change, for one chat. */
+  readonly send: (chatId: string) => E.Effect<A, Err, LinqHttpClient>
+  /** The answer that says the chat was already as wanted (a retried call can see it): done. */
+  readonly alreadySo: Err["_tag"]
+  readonly dryRun: boolean
+  readonly concurrency: Concurrency
+}
+
+const summarize = <Plan extends string>(
+  plans: ReadonlyArray<Plan>,
+  outcomes: ReadonlyArray<ChatOutcome<Plan, unknown, unknown, unknown>>
+): PersonSummary<Plan> => {
+  const planned = Object.fromEntries(plans.map((p) => [p, 0])) as Record<Plan, number>
+  let sent = 0
+  let accepted = 0
+  for (const outcome of outcomes) {
+    planned[outcome.plan]++
+    if (outcome.result === undefined) continue
+    sent++
+    if (outcome.done) accepted++
+  }
+  return { planned, sent, accepted, failed: sent - accepted }
+}
+
+/**
+ * Sends the change to every chat planned for it (at most `concurrency` at
+ * once; none in a dry run) and answers every chat's outcome, in plan order.
+ */
+export const carryOut = <Plan extends string, A, Err extends { readonly _tag: string }, R>(
+  handle: Handle,
+  planned: ReadonlyArray<ChatPlan<Plan, R>>,
+  carry: Carry<Plan, A, Err>
+): E.Effect<PersonChangeResult<Plan, A, Err, R>, never, LinqHttpClient> =>
+  Effect.gen(function* () {
+    const chats = yield* Effect.forEach(
+      planned,
+      ({ chatId, plan, reason }): E.Effect<ChatOutcome<Plan, A, Err, R>, never, LinqHttpClient> => {
+        const base = { chatId, plan, ...(reason === undefined ? {} : { reason }) }
+        if (plan !== carry.change || carry.dryRun)
+          return Effect.succeed({ ...base, done: plan === carry.already })
+        return Effect.map(step(chatId, carry.send(chatId), carry.alreadySo), (s) => ({
+          ...base,
+          result: s.result,
+          done: s.done
+        }))
+      },
+      { concurrency: carry.concurrency }
+    )
+    const summary = summarize(carry.plans, chats)
+    yield* Effect.annotateCurrentSpan({
+      "linq.chats": chats.length,
+      "linq.changes_sent": summary.sent,
+      "linq.changes_failed": summary.failed,
+      "linq.dry_run": carry.dryRun
+    })
+    return {
+      handle,
+      dryRun: carry.dryRun,
+      chats,
+      summary,
+      complete: !carry.dryRun && chats.every((c) => c.plan !== carry.change || c.done)
+    }
+  })
