@@ -27,9 +27,9 @@ describe("spans of listChats, offboardParticipant, onboardParticipant, leaveChat
         yield* onboardParticipant(H.newcomer, [C.rcsGroup, C.smsGroup], { dryRun: true })
         yield* Stream.runDrain(chatsOf(H.carol))
         // On a fake of its own: bob's removal above, still queued, leaves the group too small to leave.
-      yield* leaveChat(C.iMessageGroup).pipe(
-        Effect.provide(LinqHttpClient.layer({ apiKey: "other" }).pipe(Layer.provideMerge(FakeLinq.layer())))
-      )
+        yield* leaveChat(C.iMessageGroup).pipe(
+          Effect.provide(LinqHttpClient.layer({ apiKey: "other" }).pipe(Layer.provideMerge(FakeLinq.layer())))
+        )
         const byName = (name: string) => spans.spans.filter((s) => s.name === name)
         const [offboard] = byName("Linq offboardParticipant")
         expect(offboard?.kind).toBe("internal")
