@@ -17,9 +17,9 @@ import {
   offboardParticipant,
   onboardParticipant
 } from "@linq-effect/client"
-import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, type FakeLinqService } from "@linq-effect/testing"
 import { Console, Duration, Effect, Stream } from "effect"
+import { against, requestsSent as sentSoFar } from "./membership.js"
 import { describeError, describeQueued, maskHandle, printStep, shortChatId } from "./Step.js"
 
 /** How long this example's fake keeps an accepted change on its queue. */
@@ -29,12 +29,7 @@ const H = FakeLinq.handles
 const C = FakeLinq.chats
 
 /** The requests the fake received since the last look, by route (the journal cleared). */
-export const requestsSent = (fake: FakeLinqService) =>
-  Effect.gen(function* () {
-    const routes = (yield* fake.journal).map((entry) => entry.route)
-    yield* fake.clearJournal
-    return routes
-  })
+const requestsSent = (fake: FakeLinqService) => Effect.tap(sentSoFar(fake), () => fake.clearJournal)
 
 /** `3 requests (listChats, remove, remove)`. */
 const requestsLine = (routes: ReadonlyArray<string>): string =>
@@ -129,15 +124,6 @@ export const leaving = (fake: FakeLinqService) =>
         )
         return { chatId, tag: outcome._tag === "Success" ? "accepted" : outcome.failure._tag, routes }
       })
-    )
-  )
-
-/** Runs a part against the fake over loopback. */
-const against = <A, E>(fake: { readonly baseUrl: string }, part: Effect.Effect<A, E, LinqHttpClient>) =>
-  Effect.scoped(
-    Effect.flatMap(
-      LinqHttpClient.make({ apiKey: "demo-key", baseUrl: fake.baseUrl, maxRetries: 1 }),
-      (client) => Effect.provideService(part, LinqHttpClient, client)
     )
   )
 

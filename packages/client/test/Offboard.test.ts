@@ -11,6 +11,7 @@ import { FakeLinq, type FakeSeed, Fault, type SeedChat } from "@linq-effect/test
 import { Effect, Fiber, Layer, Metric, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { callsTotal, offboardParticipant } from "../src/index.js"
+import { requestsSent } from "./fake.js"
 
 const H = FakeLinq.handles
 const C = FakeLinq.chats
@@ -27,13 +28,7 @@ const layer = (options: Partial<LinqHttpClientOptions> = {}, fakeSeed: FakeSeed 
     Layer.provideMerge(FakeLinq.layer(fakeSeed))
   )
 
-/** Each request the fake received since the last call, as `route chatId`; the journal cleared. */
-const requests = Effect.gen(function* () {
-  const fake = yield* FakeLinq
-  const entries = yield* fake.journal
-  yield* fake.clearJournal
-  return entries.map((e) => (e.chatId === undefined ? e.route : `${e.route} ${e.chatId}`))
-})
+const requests = requestsSent
 
 const plans = (result: {
   readonly chats: ReadonlyArray<{ readonly chatId: string; readonly plan: string }>

@@ -9,6 +9,7 @@ import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
 import { Effect, Layer } from "effect"
 import { onboardParticipant } from "../src/index.js"
+import { requestsSent } from "./fake.js"
 
 const H = FakeLinq.handles
 const C = FakeLinq.chats
@@ -17,13 +18,7 @@ const TestLinq = LinqHttpClient.layer({ apiKey: "test-key", maxRetries: 0 }).pip
   Layer.provideMerge(FakeLinq.layer())
 )
 
-/** Each request the fake received since the last call, as `route chatId`; the journal cleared. */
-const requests = Effect.gen(function* () {
-  const fake = yield* FakeLinq
-  const entries = yield* fake.journal
-  yield* fake.clearJournal
-  return entries.map((e) => (e.chatId === undefined ? e.route : `${e.route} ${e.chatId}`))
-})
+const requests = requestsSent
 
 /** Two iMessage groups, an RCS group, an SMS group, a DM and a chat that does not exist. */
 const mixed = [C.iMessageGroup, C.smallGroup, C.rcsGroup, C.smsGroup, C.directMessage, C.missing]
