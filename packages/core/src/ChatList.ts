@@ -67,8 +67,8 @@ export class ChatsPageFailed extends Schema.TaggedError<ChatsPageFailed>()("Chat
 
 /**
  * Everything `listChats` can fail with: a bad `to` or `from`
- * (`InvalidHandle`) or `pageSize` (`InvalidOption`), before anything is
- * sent; or a page that could not be read (`ChatsPageFailed`).
+ * (`InvalidHandle`), `pageSize` or per-call option (`InvalidOption`),
+ * before anything is sent; or a page that could not be read (`ChatsPageFailed`).
  *
  * @since 1.0.0
  * @category unions

@@ -332,11 +332,16 @@ export const SyncParticipantsError = Schema.Union([
 ])
 
 /**
- * Everything `leaveChat` can fail with: a bad chat id, a leave the rules
- * refuse (checked on a read of the chat before the leave is sent), or the
+ * Everything `leaveChat` can fail with: a bad chat id or per-call option
+ * (`timeout`, `maxRetries`, `headers`), a leave the rules refuse (checked on a read of the chat before the leave is sent), or the
  * read or the leave failing.
  *
  * @since 1.0.0
  * @category unions
  */
-export type LeaveChatError = InvalidChatId | LeaveRuleViolation | LinqApiError | LinqTransportError
+export type LeaveChatError =
+  | InvalidChatId
+  | InvalidOption
+  | LeaveRuleViolation
+  | LinqApiError
+  | LinqTransportError

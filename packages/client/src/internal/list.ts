@@ -87,8 +87,11 @@ export const list = (options: ListOptions = {}): Stream.Stream<Chat, ListChatsEr
               )
             )
         ).pipe(
-          Effect.mapError(
-            (reason) => new ChatsPageFailed({ page, ...(cursor === undefined ? {} : { cursor }), reason })
+          // A per-call option the client cannot send is bad input (nothing was sent), not a failed page.
+          Effect.mapError((reason) =>
+            reason._tag === "InvalidOption"
+              ? reason
+              : new ChatsPageFailed({ page, ...(cursor === undefined ? {} : { cursor }), reason })
           ),
           // Each listed chat settles this client's pending changes it shows, as a chat read does.
           Effect.tap((answer) =>

@@ -120,6 +120,11 @@ export const onboard = (
       const reads = yield* Effect.forEach(ids, (id) => Effect.result(projectedChat(id, call)), {
         concurrency
       })
+      // A per-call option the client cannot send fails every read alike, before anything is sent: bad input.
+      for (const read of reads) {
+        if (Result.isFailure(read) && read.failure._tag === "InvalidOption")
+          return yield* Effect.fail(read.failure)
+      }
       const first = ids.map((chatId, i): Plan & { readonly chat?: Chat } => {
         const read = reads[i]
         if (read === undefined || Result.isFailure(read)) {
