@@ -91,7 +91,7 @@ export const listChats = (options?: ListChatsOptions): Stream.Stream<Chat, ListC
  *
  * @example
  * ```ts
- * import { Effect, Stream } from "effect"
+ * import { Stream } from "effect"
  * import { chatsOf } from "@linq-effect/client"
  *
  * const groups = chatsOf("ana@example.com").pipe(
