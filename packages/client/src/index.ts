@@ -3,7 +3,8 @@
  * Effects over `LinqHttpClient`: add and remove (one, or a batch), read a
  * chat, list chats, check a handle's capability, bring a chat to a wanted
  * membership, take one person out of (or into) many chats, leave a chat,
- * with operation metrics.
+ * with operation metrics, confirm queued changes (`awaitMembership`), and
+ * manage the account's webhook subscriptions.
  *
  * @since 0.1.0
  */
@@ -16,3 +17,5 @@ export * from "./People.js"
 export * from "./Batch.js"
 export * from "./Metrics.js"
 export * from "./Sync.js"
+export * from "./Membership.js"
+export * from "./WebhookSubscriptions.js"

@@ -22,7 +22,23 @@ export type RouteName =
   | "leave"
   | "checkImessage"
   | "checkRcs"
+  | WebhookSubscriptionRoute
   | "unknown"
+
+/**
+ * The webhook subscription routes, as the journal names them
+ * (`/v3/webhook-subscriptions[/{id}]`, `/v3/webhook-events`).
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type WebhookSubscriptionRoute =
+  | "createWebhookSubscription"
+  | "listWebhookSubscriptions"
+  | "getWebhookSubscription"
+  | "updateWebhookSubscription"
+  | "deleteWebhookSubscription"
+  | "listWebhookEvents"
 
 /**
  * How a request was answered:
