@@ -4,18 +4,19 @@
  * @since 1.0.0
  */
 import type { ChatId, LeaveChatError, LeaveChatResponse } from "@linq-effect/core"
-import type { LinqHttpClient, RequestOptions } from "@linq-effect/http"
+import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect } from "effect"
 import * as internal from "./internal/leave.js"
 
 /**
- * The options of {@link leaveChat}: the per-call options of its two
- * requests (the chat read and the leave).
+ * The options of {@link leaveChat}: the per-call options of its requests
+ * (the chat read, the leave, and with `confirm` the confirmation's reads),
+ * and `confirm`, how long to wait for the leave to show.
  *
  * @since 1.0.0
  * @category options
  */
-export interface LeaveChatOptions extends RequestOptions {}
+export interface LeaveChatOptions extends internal.LeaveOptions {}
 
 /**
  * Your number leaves the chat: reads it (`GET /v3/chats/{chatId}`), checks
@@ -35,7 +36,10 @@ export interface LeaveChatOptions extends RequestOptions {}
  * **Gotchas**
  *
  * Success means queued, as for a removal: Linq applies the leave later and
- * sends `participant.removed` for your number once done. The leave goes
+ * sends `participant.removed` for your number once done. With `confirm`,
+ * it succeeds only once that shows (`awaitMembership`: the event when a
+ * `LinqWebhooks` is in context, else reads), and fails with
+ * `MembershipPending` if it does not in time. The leave goes
  * into this client's ledger as that removal (a sync or a preflight after it
  * counts your number as gone).
  *

@@ -103,6 +103,10 @@ export interface OffboardOptions extends offboarding.OffboardOptions {}
  *    direct message, untouched) or `"alreadyGone"`.
  * 3. Unless `dryRun`, sends the removals (`"diagnose"` rule mode), at most
  *    `concurrency` at once, through the layer (its retries and rate limit).
+ * 4. With `confirm`, waits (one deadline for all) for every removal this
+ *    client queued to show, as `awaitMembership` does (the participant
+ *    webhooks when a `LinqWebhooks` is in context, else reads): each such
+ *    chat's `confirmed`, and the result's.
  *
  * Succeeds with one outcome per chat in the order Linq listed them (each
  * chat once), whatever the concurrency, and the summary. Run again after
@@ -193,7 +197,8 @@ export interface OnboardOptions extends onboarding.OnboardOptions {}
  *    service it cannot use is kept back (`CrossServiceAddition`), before
  *    any add is sent.
  * 4. Unless `dryRun`, sends the adds (`"diagnose"` rule mode), at most
- *    `concurrency` at once.
+ *    `concurrency` at once; with `confirm`, waits for them to show, as
+ *    {@link offboardParticipant} does.
  *
  * Succeeds with one outcome per chat, in the order given, and the summary
  * (the same shape as {@link offboardParticipant}'s). Run again after

@@ -333,8 +333,9 @@ export const SyncParticipantsError = Schema.Union([
 
 /**
  * Everything `leaveChat` can fail with: a bad chat id or per-call option
- * (`timeout`, `maxRetries`, `headers`), a leave the rules refuse (checked on a read of the chat before the leave is sent), or the
- * read or the leave failing.
+ * (`timeout`, `maxRetries`, `headers`, `confirm`), a leave the rules refuse (checked on a read of the chat before the leave is sent), or the
+ * read or the leave failing; with `confirm`, `MembershipPending` when the
+ * leave does not show in time.
  *
  * @since 1.0.0
  * @category unions
@@ -345,3 +346,4 @@ export type LeaveChatError =
   | LeaveRuleViolation
   | LinqApiError
   | LinqTransportError
+  | MembershipPending

@@ -8,16 +8,18 @@ import type { ChatId, LeaveChatError, LeaveChatResponse as Response } from "@lin
 import {
   GroupChatRules,
   LeaveChatResponse,
+  MembershipPending,
   NotAGroupChat,
   OwnNumberNotInChat,
   parseChatId
 } from "@linq-effect/core"
 import type { ErrorMapping } from "@linq-effect/http"
 import { LinqHttpClient } from "@linq-effect/http"
-import { Effect, Option } from "effect"
+import { Clock, Duration, Effect, Option } from "effect"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
-import { requestOverrides } from "./options.js"
+import { confirmOf, requestOverrides } from "./options.js"
+import { awaitMembership } from "./await.js"
 import { projectedChat, recorded } from "./pending.js"
 import { CANNOT_UPDATE_DM } from "./recognize.js"
 
@@ -39,12 +41,24 @@ const recognizeLeave =
         )
       : Option.none()
 
+/** A leave's options: the per-call ones, and how long to wait for it to show. */
+export interface LeaveOptions extends CallOptions {
+  /**
+   * Wait up to this long for the leave to show (as `awaitMembership` waits
+   * for the removal of your number: its `participant.removed` event when a
+   * `LinqWebhooks` is in context, else reads of the chat); `MembershipPending`
+   * if it does not in time. A finite duration above zero, else
+   * `InvalidOption` with nothing sent.
+   */
+  readonly confirm?: Duration.Input | undefined
+}
+
 const meteredLeave = metered("leaveChat")
 
 /** Checks the leave rule on a read of the chat, then sends the leave; the handle that leaves is the chat's `is_me`. */
 export const leave = (
   chatId: string | ChatId,
-  options?: CallOptions
+  options?: LeaveOptions
 ): Effect.Effect<
   { readonly response: Response; readonly chatId: ChatId; readonly handle: string },
   LeaveChatError,
@@ -53,6 +67,7 @@ export const leave = (
   meteredLeave(
     Effect.gen(function* () {
       const id = yield* parseChatId(chatId)
+      const confirm = yield* confirmOf(options?.confirm)
       const overrides = requestOverrides(options)
       // As it will be once this client's queued changes apply: a queued removal counts as gone.
       const { projected } = yield* projectedChat(id, overrides)
@@ -62,6 +77,7 @@ export const leave = (
       const me = Option.getOrUndefined(GroupChatRules.ownHandle(projected))
       if (me === undefined) return yield* Effect.fail(new OwnNumberNotInChat({ chatId: id }))
       const client = yield* LinqHttpClient
+      const since = yield* Clock.currentTimeMillis
       const response = yield* recorded(
         "remove",
         id,
@@ -75,10 +91,34 @@ export const leave = (
           ...overrides
         })
       )
+      if (confirm !== undefined) {
+        // Confirmable like a removal of our number: the event, else reads.
+        // Not confirmable (our number as Linq lists it is no handle this SDK accepts): still pending.
+        const unconfirmable = () =>
+          Effect.fail(
+            new MembershipPending({ chatId: id, missing: [], unexpected: [me.handle], seen: false })
+          )
+        yield* awaitMembership(
+          id,
+          { removed: [me.handle] },
+          {
+            timeout: Duration.millis(confirm),
+            since,
+            ...(overrides.timeout === undefined ? {} : { requestTimeout: overrides.timeout }),
+            ...(overrides.headers === undefined ? {} : { headers: overrides.headers })
+          }
+        ).pipe(
+          Effect.catchTags({
+            InvalidHandle: unconfirmable,
+            InvalidChatId: unconfirmable,
+            InvalidOption: unconfirmable
+          })
+        )
+      }
       return { response, chatId: id, handle: me.handle }
     })
   ).pipe(Effect.withSpan("Linq leaveChat", { kind: "internal" }, { captureStackTrace: false }))
 
 /** `leaveChat`: the leave's answer. */
-export const leaveChat = (chatId: string | ChatId, options?: CallOptions) =>
+export const leaveChat = (chatId: string | ChatId, options?: LeaveOptions) =>
   Effect.map(leave(chatId, options), (left) => left.response)

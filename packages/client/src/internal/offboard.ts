@@ -18,6 +18,7 @@ import type {
 } from "@linq-effect/core"
 import { GroupChatRules, MAX_PAGE_SIZE, parseHandle } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
+import type { Duration } from "effect"
 import { Effect, Option, Stream } from "effect"
 import type { Concurrency } from "./batch.js"
 import { concurrencyOf } from "./batch.js"
@@ -26,7 +27,7 @@ import { ledgerOf, project } from "./ledger.js"
 import { list } from "./list.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
-import { callOptions } from "./options.js"
+import { callOptions, confirmOf } from "./options.js"
 import type { ChatPlan, PersonChangeResult } from "./person.js"
 import { carryOut } from "./person.js"
 
@@ -57,6 +58,16 @@ export interface OffboardOptions extends CallOptions {
    * whatever this is.
    */
   readonly concurrency?: Concurrency | undefined
+  /**
+   * Wait up to this long (one deadline for every chat, counted from when the
+   * removals go out) for each removal this client queued to show, as
+   * `awaitMembership` waits (the participant webhooks when a `LinqWebhooks`
+   * is in context, else reads of the chat): each chat's `confirmed`, and the
+   * result's. A chat that does not show it in time is `confirmed: false`,
+   * not a failure. A finite duration above zero, else `InvalidOption` with
+   * nothing sent.
+   */
+  readonly confirm?: Duration.Input | undefined
 }
 
 /** Everything an offboarding can fail with. */
@@ -101,15 +112,18 @@ export const offboard = (
     Effect.gen(function* () {
       const person = yield* parseHandle(handle)
       const concurrency = yield* concurrencyOf(options.concurrency)
+      const confirm = yield* confirmOf(options.confirm)
       const call = callOptions(options)
       const ledger = ledgerOf(yield* LinqHttpClient)
       // Every chat first, 100 a page: nothing is sent before the whole plan is made.
       const chats = distinct(yield* Stream.runCollect(list({ ...call, to: person, pageSize: MAX_PAGE_SIZE })))
       const planned = yield* Effect.forEach(chats, (chat) =>
-        Effect.map(ledger.observe(chat.id, chat), (pending) => ({
-          chatId: chat.id,
-          ...planRemoval(project(chat, pending), person)
-        }))
+        Effect.map(ledger.observe(chat.id, chat), (queued) => {
+          const planned = planRemoval(project(chat, queued), person)
+          // Gone by a removal this client queued that the chat does not show yet.
+          const pending = planned.plan === "alreadyGone" && GroupChatRules.isParticipant(chat, person)
+          return { chatId: chat.id, ...planned, pending }
+        })
       )
       return yield* carryOut(person, planned, {
         plans: PLANS,
@@ -118,7 +132,10 @@ export const offboard = (
         send: (chatId) => remove(chatId, person, { ...call, rules: "diagnose" }),
         alreadySo: "ParticipantNotInChat",
         dryRun: options.dryRun === true,
-        concurrency
+        concurrency,
+        confirm,
+        shows: { removed: [person] },
+        call
       })
     })
   ).pipe(Effect.withSpan("Linq offboardParticipant", { kind: "internal" }, { captureStackTrace: false }))

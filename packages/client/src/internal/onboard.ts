@@ -27,13 +27,14 @@ import {
   parseHandle
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
+import type { Duration } from "effect"
 import { Effect, Option, Result } from "effect"
 import type { Concurrency } from "./batch.js"
 import { concurrencyOf } from "./batch.js"
 import { add } from "./change.js"
 import { metered } from "./metrics.js"
 import type { CallOptions } from "./options.js"
-import { callOptions } from "./options.js"
+import { callOptions, confirmOf } from "./options.js"
 import { projectedChat } from "./pending.js"
 import type { ChatPlan, PersonChangeResult } from "./person.js"
 import { carryOut } from "./person.js"
@@ -66,6 +67,11 @@ export interface OnboardOptions extends CallOptions {
    * value is `InvalidOption`, and nothing is sent.
    */
   readonly concurrency?: Concurrency | undefined
+  /**
+   * Wait up to this long for each add this client queued to show, as an
+   * offboarding's `confirm` does for removals.
+   */
+  readonly confirm?: Duration.Input | undefined
 }
 
 /** Everything an onboarding can fail with. */
@@ -116,6 +122,7 @@ export const onboard = (
       const person = yield* parseHandle(handle)
       const ids = yield* chatIdsOf(chatIds)
       const concurrency = yield* concurrencyOf(options.concurrency)
+      const confirm = yield* confirmOf(options.confirm)
       const call = callOptions(options)
       const reads = yield* Effect.forEach(ids, (id) => Effect.result(projectedChat(id, call)), {
         concurrency
@@ -130,7 +137,11 @@ export const onboard = (
         if (read === undefined || Result.isFailure(read)) {
           return { chatId, plan: "unchecked", ...(read === undefined ? {} : { reason: read.failure }) }
         }
-        return { chatId, chat: read.success.projected, ...byRules(read.success.projected, person) }
+        const { chat, projected } = read.success
+        const planned = byRules(projected, person)
+        // In by an add this client queued that the chat does not show yet.
+        const pending = planned.plan === "alreadyIn" && !GroupChatRules.isParticipant(chat, person)
+        return { chatId, chat: projected, ...planned, pending }
       })
       // One check per service the chats to add to need, whatever their number.
       const services = [
@@ -166,7 +177,10 @@ export const onboard = (
         send: (chatId) => add(chatId, person, { ...call, rules: "diagnose" }),
         alreadySo: "ParticipantAlreadyInChat",
         dryRun: options.dryRun === true,
-        concurrency
+        concurrency,
+        confirm,
+        shows: { added: [person] },
+        call
       })
     })
   ).pipe(Effect.withSpan("Linq onboardParticipant", { kind: "internal" }, { captureStackTrace: false }))

@@ -3,7 +3,7 @@
  * `LinqRequest`.
  */
 import { InvalidOption } from "@linq-effect/core"
-import type { Duration } from "effect"
+import { Duration, Effect, Option } from "effect"
 
 /**
  * The per-call overrides every operation takes.
@@ -40,4 +40,20 @@ export const callOptions = (options: CallOptions | undefined): CallOptions => re
 export const invalidOption = (option: string, value: unknown, rule: string): InvalidOption => {
   const given = typeof value === "string" ? JSON.stringify(value) : String(value)
   return new InvalidOption({ option, input: given, reason: `${option} must be ${rule}; got ${given}` })
+}
+
+/**
+ * A `confirm` option: how long to wait for the changes to show, in ms (a
+ * finite duration above zero); none when not given; else `InvalidOption`,
+ * before anything is sent.
+ */
+export const confirmOf = (value: unknown): Effect.Effect<number | undefined, InvalidOption> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const ms = Option.match(Duration.fromInput(value as Duration.Input), {
+    onNone: () => Number.NaN,
+    onSome: Duration.toMillis
+  })
+  return Number.isFinite(ms) && ms > 0
+    ? Effect.succeed(ms)
+    : Effect.fail(invalidOption("confirm", value, 'a finite duration above zero (say "30 seconds")'))
 }

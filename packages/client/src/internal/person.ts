@@ -6,8 +6,11 @@
 import type { Handle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E, Result } from "effect"
-import { Effect } from "effect"
+import { Clock, Duration, Effect } from "effect"
+import type { MembershipChanges } from "../Membership.js"
+import { awaitMembership } from "./await.js"
 import type { Concurrency } from "./batch.js"
+import type { CallOptions } from "./options.js"
 import { step } from "./steps.js"
 
 /** What became of one chat. */
@@ -29,6 +32,12 @@ export interface ChatOutcome<Plan extends string, A, E, R> {
    * already so), or the plan found it so. False for a dry run's changes.
    */
   readonly done: boolean
+  /**
+   * With `confirm`, for a chat whose change this client queued (now, or
+   * earlier and not shown yet): whether the chat showed it in time
+   * (`awaitMembership`: the participant webhooks, else reads).
+   */
+  readonly confirmed?: boolean | undefined
 }
 
 /** How many chats got each plan, and what became of the changes sent. */
@@ -54,6 +63,11 @@ export interface PersonChangeResult<Plan extends string, A, E, R> {
   readonly summary: PersonSummary<Plan>
   /** Every change the plan sent was accepted (false for a dry run). Chats kept back do not count. */
   readonly complete: boolean
+  /**
+   * With `confirm`: every change this client queued showed in time (true
+   * when there was none). False without `confirm`, and for a dry run.
+   */
+  readonly confirmed: boolean
 }
 
 /** One chat's plan: what to do there, and why nothing is sent where a rule or a failed check says so. */
@@ -61,6 +75,8 @@ export interface ChatPlan<Plan extends string, R> {
   readonly chatId: string
   readonly plan: Plan
   readonly reason?: R | undefined
+  /** Done by a change this client queued that the chat does not show yet (to confirm, with `confirm`). */
+  readonly pending?: boolean | undefined
 }
 
 /** How to carry a plan out. */
@@ -77,6 +93,12 @@ export interface Carry<Plan extends string, A, Err extends { readonly _tag: stri
   readonly alreadySo: Err["_tag"]
   readonly dryRun: boolean
   readonly concurrency: Concurrency
+  /** How long to wait for the queued changes to show (ms), if at all. */
+  readonly confirm: number | undefined
+  /** The change to wait for, in one chat (`awaitMembership`'s). */
+  readonly shows: MembershipChanges
+  /** The per-call options, for the confirmation's reads. */
+  readonly call: CallOptions
 }
 
 const summarize = <Plan extends string>(
@@ -105,7 +127,8 @@ export const carryOut = <Plan extends string, A, Err extends { readonly _tag: st
   carry: Carry<Plan, A, Err>
 ): E.Effect<PersonChangeResult<Plan, A, Err, R>, never, LinqHttpClient> =>
   Effect.gen(function* () {
-    const chats = yield* Effect.forEach(
+    const since = yield* Clock.currentTimeMillis
+    const sent = yield* Effect.forEach(
       planned,
       ({ chatId, plan, reason }): E.Effect<ChatOutcome<Plan, A, Err, R>, never, LinqHttpClient> => {
         const base = { chatId, plan, ...(reason === undefined ? {} : { reason }) }
@@ -119,6 +142,8 @@ export const carryOut = <Plan extends string, A, Err extends { readonly _tag: st
       },
       { concurrency: carry.concurrency }
     )
+    const confirming = carry.confirm !== undefined && !carry.dryRun
+    const chats = confirming ? yield* confirmAll(sent, planned, since, carry) : sent
     const summary = summarize(carry.plans, chats)
     yield* Effect.annotateCurrentSpan({
       "linq.chats": chats.length,
@@ -131,6 +156,42 @@ export const carryOut = <Plan extends string, A, Err extends { readonly _tag: st
       dryRun: carry.dryRun,
       chats,
       summary,
-      complete: !carry.dryRun && chats.every((c) => c.plan !== carry.change || c.done)
+      complete: !carry.dryRun && chats.every((c) => c.plan !== carry.change || c.done),
+      confirmed: confirming && chats.every((c) => c.confirmed !== false)
     }
+  })
+
+/**
+ * Waits, every chat at once, until each chat whose change this client
+ * queued shows it (`awaitMembership`, within `confirm` of `since`): a chat
+ * that does not in time is `confirmed: false`, never a failure.
+ */
+const confirmAll = <Plan extends string, A, Err extends { readonly _tag: string }, R>(
+  chats: ReadonlyArray<ChatOutcome<Plan, A, Err, R>>,
+  planned: ReadonlyArray<ChatPlan<Plan, R>>,
+  since: number,
+  carry: Carry<Plan, A, Err>
+) =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const left = (carry.confirm ?? 0) - (now - since)
+    return Effect.forEach(
+      chats,
+      (chat, i) => {
+        const queued = (chat.result !== undefined && chat.done) || planned[i]?.pending === true
+        if (!queued) return Effect.succeed(chat)
+        if (left <= 0) return Effect.succeed({ ...chat, confirmed: false })
+        return awaitMembership(chat.chatId, carry.shows, {
+          timeout: Duration.millis(left),
+          since,
+          ...(carry.call.timeout === undefined ? {} : { requestTimeout: carry.call.timeout }),
+          ...(carry.call.headers === undefined ? {} : { headers: carry.call.headers })
+        }).pipe(
+          Effect.match({
+            onSuccess: () => ({ ...chat, confirmed: true }),
+            onFailure: () => ({ ...chat, confirmed: false })
+          })
+        )
+      },
+      { concurrency: "unbounded" }
+    )
   })
