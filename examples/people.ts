@@ -1,7 +1,7 @@
 /**
  * Example: one person across many chats. List bob's chats, offboard him as a
- * dry run and then for real (the group of 3 kept back, the direct message
- * untouched), run it again (nothing to send), onboard a newcomer into chats
+ * dry run and then for real, confirmed (the group of 3 kept back, the direct
+ * message untouched), run it again (nothing to send), onboard a newcomer into chats
  * on mixed services (one capability check per service), and leave a group.
  *
  * These steps count the requests that went out, so they run against a
@@ -56,7 +56,7 @@ const offboard = (fake: FakeLinqService, about: string, options: Parameters<type
     const { planned, sent, accepted } = result.summary
     yield* printStep(
       { op: "offboard", handle: H.bob, about },
-      `${planned.remove} to remove, ${planned.keptBack} kept back, ${planned.notAGroup} not a group, ${planned.alreadyGone} already gone; ${sent} sent, ${accepted} accepted; ${requestsLine(routes)}`
+      `${planned.remove} to remove, ${planned.keptBack} kept back, ${planned.notAGroup} not a group, ${planned.alreadyGone} already gone; ${sent} sent, ${accepted} accepted${options?.confirm === undefined ? "" : `, confirmed ${result.confirmed}`}; ${requestsLine(routes)}`
     )
     yield* printChats(result)
     return { result, routes } satisfies Run<OffboardResult>
@@ -78,9 +78,9 @@ export const listing = (fake: FakeLinqService) =>
 export const offboarding = (fake: FakeLinqService) =>
   Effect.gen(function* () {
     const dryRun = yield* offboard(fake, "dry run", { dryRun: true })
-    const applied = yield* offboard(fake, "applied", { concurrency: 2 })
-    yield* fake.awaitQueue
-    const again = yield* offboard(fake, "again, once applied", {})
+    // Confirmed: the removal waited for until the chat shows it (by reads here; by webhooks with LinqWebhooks).
+    const applied = yield* offboard(fake, "applied, confirm 10 s", { concurrency: 2, confirm: "10 seconds" })
+    const again = yield* offboard(fake, "again", {})
     return { dryRun, applied, again }
   })
 
