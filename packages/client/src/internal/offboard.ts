@@ -18,17 +18,14 @@ import type {
 } from "@linq-effect/core"
 import { GroupChatRules, MAX_PAGE_SIZE, parseHandle } from "@linq-effect/core"
 import { LinqHttpClient } from "@linq-effect/http"
-import type { Duration } from "effect"
 import { Effect, Option, Stream } from "effect"
-import type { Concurrency } from "./batch.js"
 import { concurrencyOf } from "./batch.js"
 import { remove } from "./change.js"
 import { ledgerOf, project } from "./ledger.js"
 import { list } from "./list.js"
 import { metered } from "./metrics.js"
-import type { CallOptions } from "./options.js"
 import { callOptions, confirmOf } from "./options.js"
-import type { ChatPlan, PersonChangeResult } from "./person.js"
+import type { ChatPlan, PersonChangeResult, PersonOptions } from "./person.js"
 import { carryOut } from "./person.js"
 
 /** What an offboarding decides for one chat. */
@@ -47,28 +44,8 @@ export type OffboardResult = PersonChangeResult<
   OffboardReason
 >
 
-/** An offboarding's options. */
-export interface OffboardOptions extends CallOptions {
-  /** List the chats and return the plan, sending no change (only the chat list is read). */
-  readonly dryRun?: boolean | undefined
-  /**
-   * Removals in flight at most: a whole number >= 1, or `"unbounded"`
-   * (`Infinity` means the same). Defaults to 4. Any other value is
-   * `InvalidOption`, and nothing is sent. The layer's `rateLimit` holds
-   * whatever this is.
-   */
-  readonly concurrency?: Concurrency | undefined
-  /**
-   * Wait up to this long (one deadline for every chat, counted from when the
-   * removals go out) for each removal this client queued to show, as
-   * `awaitMembership` waits (the participant webhooks when a `LinqWebhooks`
-   * is in context, else reads of the chat): each chat's `confirmed`, and the
-   * result's. A chat that does not show it in time is `confirmed: false`,
-   * not a failure. A finite duration above zero, else `InvalidOption` with
-   * nothing sent.
-   */
-  readonly confirm?: Duration.Input | undefined
-}
+/** An offboarding's options (see `PersonOptions`: `dryRun` lists the chats only, `concurrency` bounds the removals). */
+export interface OffboardOptions extends PersonOptions {}
 
 /** Everything an offboarding can fail with. */
 export type OffboardError = InvalidHandle | InvalidOption | ListChatsError

@@ -27,16 +27,13 @@ import {
   parseHandle
 } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
-import type { Duration } from "effect"
 import { Effect, Option, Result } from "effect"
-import type { Concurrency } from "./batch.js"
 import { concurrencyOf } from "./batch.js"
 import { add } from "./change.js"
 import { metered } from "./metrics.js"
-import type { CallOptions } from "./options.js"
 import { callOptions, confirmOf } from "./options.js"
 import { projectedChat } from "./pending.js"
-import type { ChatPlan, PersonChangeResult } from "./person.js"
+import type { ChatPlan, PersonChangeResult, PersonOptions } from "./person.js"
 import { carryOut } from "./person.js"
 import { checkCapability } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
@@ -57,22 +54,8 @@ export type OnboardResult = PersonChangeResult<
   OnboardReason
 >
 
-/** An onboarding's options. */
-export interface OnboardOptions extends CallOptions {
-  /** Read the chats, check capabilities and return the plan, sending no change. */
-  readonly dryRun?: boolean | undefined
-  /**
-   * Reads, capability checks and adds in flight at most: a whole number >= 1,
-   * or `"unbounded"` (`Infinity` means the same). Defaults to 4. Any other
-   * value is `InvalidOption`, and nothing is sent.
-   */
-  readonly concurrency?: Concurrency | undefined
-  /**
-   * Wait up to this long for each add this client queued to show, as an
-   * offboarding's `confirm` does for removals.
-   */
-  readonly confirm?: Duration.Input | undefined
-}
+/** An onboarding's options (see `PersonOptions`: `dryRun` reads and checks only, `concurrency` bounds the reads, checks and adds). */
+export interface OnboardOptions extends PersonOptions {}
 
 /** Everything an onboarding can fail with. */
 export type OnboardError = InvalidHandle | InvalidChatIdT | InvalidOption

@@ -13,6 +13,30 @@ import type { Concurrency } from "./batch.js"
 import type { CallOptions } from "./options.js"
 import { step } from "./steps.js"
 
+/** The options of a change of one person across chats (offboarding, onboarding). */
+export interface PersonOptions extends CallOptions {
+  /** Plan only: read what the plan needs (the chat list, the chats, the capabilities) and send no change. */
+  readonly dryRun?: boolean | undefined
+  /**
+   * Requests in flight at most (an offboarding's removals; an onboarding's
+   * reads, capability checks and adds): a whole number >= 1, or
+   * `"unbounded"` (`Infinity` means the same). Defaults to 4. Any other value
+   * is `InvalidOption`, and nothing is sent. The layer's `rateLimit` holds
+   * whatever this is.
+   */
+  readonly concurrency?: Concurrency | undefined
+  /**
+   * Wait up to this long (one deadline for every chat, counted from when the
+   * changes go out) for each change this client queued to show, as
+   * `awaitMembership` waits (the participant webhooks when a `LinqWebhooks`
+   * is in context, else reads of the chat): each such chat's `confirmed`, and
+   * the result's. A chat that does not show it in time is `confirmed: false`,
+   * not a failure. A finite duration above zero, else `InvalidOption` with
+   * nothing sent.
+   */
+  readonly confirm?: Duration.Input | undefined
+}
+
 /** What became of one chat. */
 export interface ChatOutcome<Plan extends string, A, E, R> {
   readonly chatId: string
