@@ -1,0 +1,97 @@
+/**
+ * One replica of a service, run as its own process by `replicas.ts`: its
+ * task comes in `LINQ_REPLICA_TASK` (JSON), it prints `{"ready":true}` when
+ * its layers are built, waits for `go` on stdin, does the task and prints
+ * `{"result":…}`.
+ *
+ * - `calls`: `calls` reads of one chat (`getChat`), `concurrency` at a time,
+ *   through a `LinqHttpClient` with `rateLimit`, sharing it through
+ *   `LinqShared.layerRedis` when `redisUrl` is given. The result counts the
+ *   outcomes and says whether the limit was shared.
+ */
+import { createInterface } from "node:readline"
+import { NodeHttpClient } from "@effect/platform-node"
+import { getChat } from "@linq-effect/client"
+import { LinqHttpClient, LinqShared, sharedMode } from "@linq-effect/http"
+import { Effect, Layer, Metric } from "effect"
+
+export type ReplicaTask = {
+  readonly kind: "calls"
+  readonly baseUrl: string
+  readonly redisUrl?: string | undefined
+  readonly limit: number
+  readonly intervalMs: number
+  readonly calls: number
+  readonly concurrency: number
+  readonly chatId: string
+  readonly index?: number
+}
+
+export interface CallsResult {
+  readonly ok: number
+  readonly failed: Record<string, number>
+  /** `linq_shared_mode{concern="rateLimit"}` at the end (1 shared, 0 local), or null without LinqShared. */
+  readonly shared: number | null
+}
+
+const send = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`)
+
+const goSignal = new Promise<void>((resolve) => {
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    if (line.trim() === "go") resolve()
+  })
+})
+
+const calls = (task: ReplicaTask) => {
+  const client = LinqHttpClient.layer({
+    apiKey: "sk_replica_test",
+    baseUrl: task.baseUrl,
+    maxRetries: 0,
+    rateLimit: { limit: task.limit, interval: `${task.intervalMs} millis` }
+  })
+  const http = client.pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const live =
+    task.redisUrl === undefined
+      ? http
+      : http.pipe(Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" })))
+  return Effect.gen(function* () {
+    if (task.redisUrl !== undefined) {
+      // Ready means connected: the first take should find the shared store.
+      const store = yield* Effect.serviceOption(LinqShared)
+      while (store._tag === "Some" && !(yield* store.value.available)) yield* Effect.sleep("10 millis")
+    }
+    send({ ready: true })
+    yield* Effect.promise(() => goSignal)
+    let ok = 0
+    const failed: Record<string, number> = {}
+    yield* Effect.forEach(
+      Array.from({ length: task.calls }),
+      () =>
+        getChat(task.chatId).pipe(
+          Effect.match({
+            onSuccess: () => {
+              ok++
+            },
+            onFailure: (error) => {
+              failed[error._tag] = (failed[error._tag] ?? 0) + 1
+            }
+          })
+        ),
+      { concurrency: task.concurrency, discard: true }
+    )
+    const mode =
+      task.redisUrl === undefined
+        ? null
+        : (yield* Metric.value(sharedMode.pipe(Metric.withAttributes({ concern: "rateLimit" })))).value
+    send({ result: { ok, failed, shared: mode } satisfies CallsResult })
+  }).pipe(Effect.provide(live as Layer.Layer<LinqHttpClient>))
+}
+
+const task = JSON.parse(process.env.LINQ_REPLICA_TASK ?? "{}") as ReplicaTask
+Effect.runPromise(Effect.scoped(calls(task))).then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${String(error)}\n`)
+    process.exit(1)
+  }
+)
