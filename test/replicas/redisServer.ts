@@ -136,42 +136,47 @@ const terminate = (child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Pro
  * fails, it is never skipped) when the binary is missing, naming
  * {@link INSTALL_LINE}.
  */
-export const start: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function* () {
-  const binary = findRedisServer()
-  if (binary === undefined) {
-    return yield* Effect.die(
-      new Error(
-        `redis-server is not installed: these tests start their own Redis (Debian's package). Install it with \`${INSTALL_LINE}\` (or set REDIS_SERVER to its path).`
+export const start: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.suspend(() =>
+  startWith(findRedisServer())
+)
+
+/** {@link start} with the binary given (`undefined`: none found). */
+export const startWith = (binary: string | undefined): Effect.Effect<RedisServer, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    if (binary === undefined) {
+      return yield* Effect.die(
+        new Error(
+          `redis-server is not installed: these tests start their own Redis (Debian's package). Install it with \`${INSTALL_LINE}\` (or set REDIS_SERVER to its path).`
+        )
       )
-    )
-  }
-  const port = yield* Effect.promise(freePort)
-  let child: ChildProcess | undefined = yield* Effect.promise(() => launch(binary, port))
-  const stop = Effect.promise(async () => {
-    if (child !== undefined) await terminate(child)
-    child = undefined
-  })
-  yield* Effect.addFinalizer(() =>
-    Effect.promise(async () => {
-      if (child !== undefined) await terminate(child, "SIGKILL")
+    }
+    const port = yield* Effect.promise(freePort)
+    let child: ChildProcess | undefined = yield* Effect.promise(() => launch(binary, port))
+    const stop = Effect.promise(async () => {
+      if (child !== undefined) await terminate(child)
+      child = undefined
     })
-  )
-  const signal = (name: NodeJS.Signals) =>
-    Effect.sync(() => {
-      child?.kill(name)
-    })
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop,
-    freeze: signal("SIGSTOP"),
-    thaw: signal("SIGCONT"),
-    restart: Effect.andThen(
-      stop,
+    yield* Effect.addFinalizer(() =>
       Effect.promise(async () => {
-        child = await launch(binary, port)
+        if (child !== undefined) await terminate(child, "SIGKILL")
       })
-    ),
-    command: (...args) => Effect.promise(() => rawCommand(port, args))
-  } satisfies RedisServer
-})
+    )
+    const signal = (name: NodeJS.Signals) =>
+      Effect.sync(() => {
+        child?.kill(name)
+      })
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      stop,
+      freeze: signal("SIGSTOP"),
+      thaw: signal("SIGCONT"),
+      restart: Effect.andThen(
+        stop,
+        Effect.promise(async () => {
+          child = await launch(binary, port)
+        })
+      ),
+      command: (...args) => Effect.promise(() => rawCommand(port, args))
+    } satisfies RedisServer
+  })

@@ -8,14 +8,34 @@
  *   through a `LinqHttpClient` with `rateLimit`, sharing it through
  *   `LinqShared.layerRedis` when `redisUrl` is given. The result counts the
  *   outcomes and says whether the limit was shared.
+ * - `webhooks`: a `LinqWebhooks.nodeHandler` on a node:http server of its
+ *   own (its port in the ready line), sharing the duplicate window; the
+ *   result lists the event ids its subscriber received.
  */
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { createInterface } from "node:readline"
 import { NodeHttpClient } from "@effect/platform-node"
 import { getChat } from "@linq-effect/client"
 import { LinqHttpClient, LinqShared, sharedMode } from "@linq-effect/http"
-import { Effect, Layer, Metric } from "effect"
+import { LinqWebhooks } from "@linq-effect/webhooks"
+import { Effect, Layer, Metric, Stream } from "effect"
 
-export type ReplicaTask = {
+export type ReplicaTask = CallsTask | WebhooksTask
+
+export interface WebhooksTask {
+  readonly kind: "webhooks"
+  readonly redisUrl: string
+  readonly secret: string
+  readonly index?: number
+}
+
+/** The event ids a webhook replica's subscriber received, in order. */
+export interface WebhooksResult {
+  readonly events: ReadonlyArray<string>
+}
+
+export interface CallsTask {
   readonly kind: "calls"
   readonly baseUrl: string
   readonly redisUrl?: string | undefined
@@ -42,7 +62,41 @@ const goSignal = new Promise<void>((resolve) => {
   })
 })
 
-const calls = (task: ReplicaTask) => {
+/** A webhook receiver: `LinqWebhooks.nodeHandler` on a node:http server, sharing its duplicate window. */
+const webhooks = (task: WebhooksTask) =>
+  Effect.gen(function* () {
+    const service = yield* LinqWebhooks
+    const store = yield* LinqShared
+    while (!(yield* store.available)) yield* Effect.sleep("10 millis")
+    const events: Array<string> = []
+    yield* Effect.forkScoped(
+      Stream.runForEach(yield* service.subscribe, (event) =>
+        Effect.sync(() => {
+          events.push(event.eventId)
+        })
+      )
+    )
+    const server = createServer(service.nodeHandler)
+    yield* Effect.acquireRelease(
+      Effect.callback<void>((resume) => {
+        server.listen(0, "127.0.0.1", () => resume(Effect.void))
+      }),
+      () => Effect.sync(() => server.close())
+    )
+    send({ ready: true, port: (server.address() as AddressInfo).port })
+    yield* Effect.promise(() => goSignal)
+    // Let the subscriber drain what was accepted.
+    yield* Effect.sleep("50 millis")
+    send({ result: { events } satisfies WebhooksResult })
+  }).pipe(
+    Effect.provide(
+      LinqWebhooks.layer({ secret: task.secret }).pipe(
+        Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" }))
+      )
+    )
+  )
+
+const calls = (task: CallsTask) => {
   const client = LinqHttpClient.layer({
     apiKey: "sk_replica_test",
     baseUrl: task.baseUrl,
@@ -88,7 +142,7 @@ const calls = (task: ReplicaTask) => {
 }
 
 const task = JSON.parse(process.env.LINQ_REPLICA_TASK ?? "{}") as ReplicaTask
-Effect.runPromise(Effect.scoped(calls(task))).then(
+Effect.runPromise(Effect.scoped(task.kind === "calls" ? calls(task) : webhooks(task))).then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(`${String(error)}\n`)

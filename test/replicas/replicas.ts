@@ -6,7 +6,8 @@
  *
  * The protocol is one JSON object a line: the child prints `{"ready":true}`
  * once its layers are built, waits for `go` on stdin (so every replica starts
- * at once), and prints `{"result":…}` before it exits. The scope kills any
+ * at once; a webhook replica reports what it received), and prints
+ * `{"result":…}` before it exits. The scope kills any
  * child still running.
  */
 import { type ChildProcess, spawn } from "node:child_process"
@@ -19,8 +20,8 @@ const script = fileURLToPath(new URL("./replica.ts", import.meta.url))
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
 export interface Replica {
-  /** Resolves once the child's layers are built. */
-  readonly ready: Promise<void>
+  /** Resolves with the child's ready line once its layers are built (a webhook replica adds its `port`). */
+  readonly ready: Promise<{ readonly ready: true; readonly port?: number }>
   /** Tells the child to start. */
   readonly go: () => void
   /** The child's result line, parsed. */
@@ -39,9 +40,9 @@ const spawnReplica = (task: ReplicaTask, index: number): Replica => {
     stderr += d.toString()
     if (stderr.length > 20_000) stderr = stderr.slice(-20_000)
   })
-  let onReady: () => void = () => {}
+  let onReady: (message: { ready: true; port?: number }) => void = () => {}
   let onResult: (value: unknown) => void = () => {}
-  const ready = new Promise<void>((resolve) => {
+  const ready = new Promise<{ ready: true; port?: number }>((resolve) => {
     onReady = resolve
   })
   const result = new Promise<unknown>((resolve, reject) => {
@@ -55,13 +56,14 @@ const spawnReplica = (task: ReplicaTask, index: number): Replica => {
   ready.catch(() => {})
   result.catch(() => {})
   createInterface({ input: child.stdout! }).on("line", (line) => {
-    let message: { ready?: boolean; result?: unknown }
+    let message: { ready?: boolean; port?: number; result?: unknown }
     try {
       message = JSON.parse(line)
     } catch {
       return
     }
-    if (message.ready === true) onReady()
+    if (message.ready === true)
+      onReady({ ready: true, ...(message.port === undefined ? {} : { port: message.port }) })
     if ("result" in message) onResult(message.result)
   })
   return { ready, go: () => child.stdin?.write("go\n"), result, child }
@@ -73,7 +75,10 @@ const spawnReplica = (task: ReplicaTask, index: number): Replica => {
  */
 export const runReplicas = <R = unknown>(
   tasks: ReadonlyArray<ReplicaTask>,
-  options: { readonly between?: (replicas: ReadonlyArray<Replica>) => Effect.Effect<void> } = {}
+  options: {
+    /** Runs once every replica is ready, before `go` (a webhook test delivers here), with their ready lines. */
+    readonly beforeGo?: (ready: ReadonlyArray<{ readonly port?: number }>) => Effect.Effect<void>
+  } = {}
 ): Effect.Effect<ReadonlyArray<R>, never, Scope.Scope> =>
   Effect.gen(function* () {
     const replicas = yield* Effect.acquireRelease(
@@ -83,14 +88,16 @@ export const runReplicas = <R = unknown>(
           for (const r of all) if (r.child.exitCode === null) r.child.kill("SIGKILL")
         })
     )
-    yield* Effect.promise(() =>
+    const ready = yield* Effect.promise(() =>
       Promise.race([
         Promise.all(replicas.map((r) => r.ready)),
         // A child that dies before it is ready fails the run with its stderr.
-        Promise.all(replicas.map((r) => r.result))
+        Promise.all(replicas.map((r) => r.result)).then(() => {
+          throw new Error("a replica gave its result before it was ready")
+        })
       ])
     )
+    if (options.beforeGo !== undefined) yield* options.beforeGo(ready)
     for (const r of replicas) r.go()
-    if (options.between !== undefined) yield* options.between(replicas)
     return (yield* Effect.promise(() => Promise.all(replicas.map((r) => r.result)))) as ReadonlyArray<R>
   })

@@ -24,13 +24,16 @@ import {
   Effect,
   Exit,
   Layer,
+  Option,
   PubSub,
   Redacted,
   Schema,
   Stream
 } from "effect"
+import { LinqShared } from "@linq-effect/http"
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as Dedupe from "./internal/dedupe.js"
+import * as SharedDedupe from "./internal/sharedDedupe.js"
 import {
   type InvalidWebhookSignature,
   makeVerifier,
@@ -288,21 +291,54 @@ const build = (
     const context = yield* Effect.context<never>()
     const runFork = Effect.runForkWith(context)
 
+    const store = yield* Effect.serviceOption(LinqShared)
+    const shared = Option.isSome(store) ? SharedDedupe.make(store.value, settings.window) : undefined
+
     const publish = (event: WebhookEvent): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         if (!dedupe.claim(event.eventId, Number(now))) {
           return Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
         }
-        const unavailable = (description: string) => {
+        if (shared === undefined) return takeIn(event, Effect.void)
+        // Shared: the first replica to claim the id takes the event in; a dead store is a 503, never a double.
+        return Effect.matchEffect(shared.claim(event.eventId), {
+          onFailure: (error) => {
+            dedupe.release(event.eventId)
+            return Effect.fail(
+              new WebhookUnavailable({
+                eventId: event.eventId,
+                description: `the shared duplicate window is unavailable (${error.reason}): ${error.description}`
+              })
+            )
+          },
+          onSuccess: (release) =>
+            release === undefined
+              ? Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
+              : takeIn(event, release)
+        }).pipe(Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))))
+      })
+
+    /** Publishes a claimed event; one that cannot be taken in is given back, so that Linq's retry is accepted. */
+    const takeIn = (
+      event: WebhookEvent,
+      releaseShared: Effect.Effect<void>
+    ): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
+      Effect.suspend(() => {
+        const release = () => {
           dedupe.release(event.eventId)
-          return Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
+          return releaseShared
         }
+        const unavailable = (description: string) =>
+          Effect.andThen(
+            release(),
+            Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
+          )
         // Room now (the usual case): published without a timer.
         if (PubSub.publishUnsafe(pubsub, event))
           return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
         return PubSub.publish(pubsub, event).pipe(
           Effect.timeoutOption(settings.takeInTimeout),
-          Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))),
+          Effect.onInterrupt(release),
           Effect.flatMap((published) =>
             published._tag === "None"
               ? unavailable(`a subscriber's buffer stayed full for ${settings.takeInTimeout} ms`)
