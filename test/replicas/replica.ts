@@ -15,11 +15,12 @@
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { createInterface } from "node:readline"
-import { NodeHttpClient } from "@effect/platform-node"
+import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
 import { getChat } from "@linq-effect/client"
 import { LinqHttpClient, LinqShared, sharedMode } from "@linq-effect/http"
 import { LinqWebhooks } from "@linq-effect/webhooks"
 import { Effect, Layer, Metric, Stream } from "effect"
+import { RateLimiter } from "effect/persistence"
 
 export type ReplicaTask = CallsTask | WebhooksTask
 
@@ -44,6 +45,14 @@ export interface CallsTask {
   readonly calls: number
   readonly concurrency: number
   readonly chatId: string
+  /**
+   * `"sliding"` (default): `rateLimit` on the layer, shared by `LinqShared`. The others, for the
+   * bench's comparison: each call through effect/persistence's `RateLimiter` (`onExceeded:
+   * "delay"`) on `layerStoreRedis`, with that algorithm, and no `rateLimit` on the layer.
+   */
+  readonly algorithm?: "sliding" | "fixed-window" | "token-bucket" | undefined
+  /** The key prefix (default `"replicas:"`): a run of its own starts from an empty window. */
+  readonly prefix?: string | undefined
   readonly index?: number
 }
 
@@ -96,20 +105,48 @@ const webhooks = (task: WebhooksTask) =>
     )
   )
 
+/** effect/persistence's limiter on Redis, around each call (the bench's comparison); its connection lives as long as the scope. */
+const effectLimited = (task: CallsTask, algorithm: "fixed-window" | "token-bucket") =>
+  Effect.gen(function* () {
+    const context = yield* Layer.build(
+      RateLimiter.layer.pipe(
+        Layer.provide(RateLimiter.layerStoreRedis({ prefix: task.prefix ?? "replicas:" })),
+        Layer.provide(NodeRedis.layer({ url: task.redisUrl! }))
+      )
+    )
+    const withLimiter = yield* Effect.provide(RateLimiter.makeWithRateLimiter, context)
+    return withLimiter({
+      key: `bench-${algorithm}`,
+      limit: task.limit,
+      window: `${task.intervalMs} millis`,
+      algorithm,
+      onExceeded: "delay"
+    })
+  })
+
 const calls = (task: CallsTask) => {
+  const sliding = task.algorithm === undefined || task.algorithm === "sliding"
   const client = LinqHttpClient.layer({
     apiKey: "sk_replica_test",
     baseUrl: task.baseUrl,
     maxRetries: 0,
-    rateLimit: { limit: task.limit, interval: `${task.intervalMs} millis` }
+    ...(sliding ? { rateLimit: { limit: task.limit, interval: `${task.intervalMs} millis` } } : {})
   })
   const http = client.pipe(Layer.provide(NodeHttpClient.layerUndici))
   const live =
-    task.redisUrl === undefined
+    task.redisUrl === undefined || !sliding
       ? http
-      : http.pipe(Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" })))
+      : http.pipe(
+          Layer.provideMerge(
+            LinqShared.layerRedis({ url: task.redisUrl, prefix: task.prefix ?? "replicas:" })
+          )
+        )
   return Effect.gen(function* () {
-    if (task.redisUrl !== undefined) {
+    const limited =
+      sliding || task.algorithm === undefined
+        ? <A, E, R>(effect: Effect.Effect<A, E, R>) => effect
+        : yield* effectLimited(task, task.algorithm)
+    if (task.redisUrl !== undefined && sliding) {
       // Ready means connected: the first take should find the shared store.
       const store = yield* Effect.serviceOption(LinqShared)
       while (store._tag === "Some" && !(yield* store.value.available)) yield* Effect.sleep("10 millis")
@@ -121,20 +158,22 @@ const calls = (task: CallsTask) => {
     yield* Effect.forEach(
       Array.from({ length: task.calls }),
       () =>
-        getChat(task.chatId).pipe(
+        limited(getChat(task.chatId)).pipe(
           Effect.match({
             onSuccess: () => {
               ok++
             },
             onFailure: (error) => {
-              failed[error._tag] = (failed[error._tag] ?? 0) + 1
+              const tag =
+                error._tag === "RateLimiterError" ? `RateLimiterError(${error.message})` : error._tag
+              failed[tag] = (failed[tag] ?? 0) + 1
             }
           })
         ),
       { concurrency: task.concurrency, discard: true }
     )
     const mode =
-      task.redisUrl === undefined
+      task.redisUrl === undefined || !sliding
         ? null
         : (yield* Metric.value(sharedMode.pipe(Metric.withAttributes({ concern: "rateLimit" })))).value
     send({ result: { ok, failed, shared: mode } satisfies CallsResult })

@@ -24,7 +24,7 @@
  * @internal
  */
 import type { Scope } from "effect"
-import { Duration, Effect, Random } from "effect"
+import { Duration, Effect, Fiber, Random } from "effect"
 import { Redis } from "effect/persistence"
 import type { Limiter } from "./rateLimit.js"
 import type { Store } from "./sharedStore.js"
@@ -88,6 +88,17 @@ return 0
 `
 }).withReturnType<number>()
 
+/** The acquire script, bound to its keys and settings. */
+const redisAcquire = (
+  permits: string,
+  pauseKey: string,
+  options: { readonly limit: number; readonly interval: Duration.Duration; readonly leaseMillis: number }
+) => {
+  const intervalMillis = Duration.toMillis(options.interval)
+  return (redis: Redis.Redis["Service"], token: string) =>
+    redis.eval(acquireScript)(permits, pauseKey, token, options.limit, intervalMillis, options.leaseMillis)
+}
+
 export interface SharedLimiter {
   readonly limiter: Limiter
   /** Makes every replica wait `wait` before its next attempt (a 429's `Retry-After`). */
@@ -110,7 +121,6 @@ export const make = (
   }
 ): Effect.Effect<SharedLimiter, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const scope = yield* Effect.scope
     const permits = `${store.prefix}rate:permits`
     const pauseKey = `${store.prefix}rate:pause`
     const intervalMillis = Duration.toMillis(options.interval)
@@ -124,9 +134,25 @@ export const make = (
     }
     yield* mode(false)
 
-    /** In the background (the take's caller has moved on), and bounded by the layer's life. */
+    /**
+     * In the background (the take's caller has moved on), started at once. When the layer closes
+     * (a replica shutting down), what is still running gets a moment to finish: an interrupted
+     * release would leave its permit taken until its lease ends.
+     */
+    const pending = new Set<Fiber.Fiber<unknown>>()
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => Fiber.awaitAll([...pending])).pipe(
+        Effect.timeout(Duration.seconds(1)),
+        Effect.ignore,
+        Effect.andThen(Effect.suspend(() => Fiber.interruptAll([...pending])))
+      )
+    )
     const background = (effect: Effect.Effect<unknown, unknown>) =>
-      Effect.asVoid(Effect.forkIn(Effect.ignore(effect), scope))
+      Effect.map(Effect.forkDetach(Effect.ignore(effect), { startImmediately: true }), (fiber) => {
+        if (fiber.pollUnsafe() !== undefined) return
+        pending.add(fiber)
+        fiber.addObserver(() => pending.delete(fiber))
+      })
     /** Gives back a permit a timed-out or interrupted take may have taken, behind it on the same connection. */
     const cancel = (token: string) =>
       background(
@@ -135,34 +161,30 @@ export const make = (
         )
       )
 
+    const granted = Effect.succeed(true)
+    const acquire = redisAcquire(permits, pauseKey, options)
     /** Waits for a shared permit; `false` when the store failed (the attempt then runs on the local limit alone). */
     const take = (token: string): Effect.Effect<boolean> =>
-      Effect.gen(function* () {
-        for (;;) {
-          const result = yield* Effect.result(
-            store.use("rateLimit", (redis) =>
-              redis.eval(acquireScript)(
-                permits,
-                pauseKey,
-                token,
-                options.limit,
-                intervalMillis,
-                options.leaseMillis
-              )
+      Effect.matchEffect(
+        store.use("rateLimit", (redis) => acquire(redis, token)),
+        {
+          onFailure: (error) =>
+            Effect.as(
+              Effect.andThen(error.reason === "Unavailable" ? Effect.void : cancel(token), mode(false)),
+              false
+            ),
+          onSuccess: (reply) => {
+            const wait = Number(reply)
+            const reported = mode(true)
+            if (wait <= 0) return reported === Effect.void ? granted : Effect.as(reported, true)
+            return reported.pipe(
+              Effect.andThen(Random.nextBetween(0, Math.min(wait, 5))),
+              Effect.flatMap((jitter) => Effect.sleep(Duration.millis(wait + jitter))),
+              Effect.andThen(Effect.suspend(() => take(token)))
             )
-          )
-          if (result._tag === "Failure") {
-            if (result.failure.reason !== "Unavailable") yield* cancel(token)
-            yield* mode(false)
-            return false
           }
-          yield* mode(true)
-          const wait = Number(result.success)
-          if (wait <= 0) return true
-          const jitter = yield* Random.nextBetween(0, Math.min(wait, 5))
-          yield* Effect.sleep(Duration.millis(wait + jitter))
         }
-      })
+      )
 
     const limiter: Limiter = <A, E, R>(attempt: Effect.Effect<A, E, R>) =>
       options.local(
@@ -173,11 +195,12 @@ export const make = (
               ? Effect.ensuring(
                   restore(attempt),
                   // Straight to the connection, not through `use`: a store marked down a moment ago
-                  // must still get the permit back (or it stays taken for its whole lease).
+                  // must still get the permit back (or it stays taken for its whole lease). Not
+                  // timed: a lost connection fails it at once, and the layer's end interrupts it.
                   background(
                     Effect.flatMap(store.redis, (redis) =>
                       redis.eval(releaseScript)(permits, token, intervalMillis)
-                    ).pipe(Effect.timeout(Duration.minutes(1)))
+                    )
                   )
                 )
               : restore(attempt)

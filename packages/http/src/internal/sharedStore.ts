@@ -162,19 +162,20 @@ export const make = (settings: StoreSettings): Effect.Effect<Store, never, Scope
                 })
               )
           }),
-          Effect.mapError((error) =>
-            error._tag === "SharedStoreError"
-              ? error
-              : new SharedStoreError({ reason: "Failed", description: describe(error.cause) })
-          ),
-          Effect.tapError((error) =>
-            Effect.andThen(Effect.sync(markDown), Metric.update(counterOf(concern, error.reason), 1))
-          ),
-          Effect.tap(() =>
-            Effect.sync(() => {
+          Effect.matchEffect({
+            onFailure: (cause) => {
+              const error =
+                cause._tag === "SharedStoreError"
+                  ? cause
+                  : new SharedStoreError({ reason: "Failed", description: describe(cause.cause) })
+              markDown()
+              return Effect.andThen(Metric.update(counterOf(concern, error.reason), 1), Effect.fail(error))
+            },
+            onSuccess: (value) => {
               up = true
-            })
-          )
+              return Effect.succeed(value)
+            }
+          })
         )
       })
 

@@ -62,7 +62,7 @@ export const make = (store: LinqShared.Service, windowMillis: number): SharedCla
                 // right behind it, or Linq's retry of this refused delivery would be a "duplicate".
                 error.reason === "Unavailable"
                   ? Effect.void
-                  : Effect.asVoid(Effect.forkDetach(giveBack(id, token)))
+                  : Effect.asVoid(Effect.forkDetach(giveBack(id, token), { startImmediately: true }))
               )
             )
           )
