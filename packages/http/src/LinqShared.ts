@@ -91,7 +91,11 @@ export interface LinqSharedOptions {
    * (a command takes 0.1 ms typical on loopback).
    */
   readonly commandTimeout?: Duration.Input | undefined
-  /** How long one connection attempt may take. Defaults to 1 second. */
+  /**
+   * How long one connection attempt may take, and how long building the layer
+   * waits for the first one (with Redis down at start, the layer is then built
+   * anyway and connects in the background). Defaults to 1 second.
+   */
   readonly connectTimeout?: Duration.Input | undefined
   /**
    * After a failure, how long the store is skipped (each operation fails at
@@ -139,9 +143,10 @@ const settingsOf = (options: LinqSharedOptions): internal.StoreSettings => ({
 })
 
 /**
- * Connects to Redis in the background for as long as the scope lives: it
- * succeeds at once, even with Redis down (the store is then unavailable until
- * it connects), and reconnects after every loss.
+ * Connects to Redis for as long as the scope lives: it waits for the first
+ * connection at most `connectTimeout`, then succeeds even with Redis down
+ * (the store is then unavailable until it connects, in the background), and
+ * reconnects after every loss.
  *
  * @since 1.0.0
  * @category constructors

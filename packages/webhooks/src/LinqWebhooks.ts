@@ -459,6 +459,14 @@ const buildScoped = <E>(
  * streams and answers later deliveries 503. A malformed secret is a defect
  * (use {@link layerConfig} to get a `ConfigError` instead).
  *
+ * **Details**
+ *
+ * With a `LinqShared` (`@linq-effect/http`) in context, the duplicate window
+ * is shared by every replica through Redis: the first replica to claim an
+ * `event_id` takes the event in, every other one answers its deliveries as
+ * duplicates. While Redis cannot answer, deliveries are refused with 503 (so
+ * Linq retries them later), never taken in twice.
+ *
  * @since 1.0.0
  * @category layers
  */

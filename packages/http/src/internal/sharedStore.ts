@@ -4,8 +4,9 @@
  * platform-neutral for those who never share), connected in the background
  * and reconnected for as long as the layer lives, and every command bounded.
  *
- * - Down at start: the layer is built at once; until the first connection
- *   the store is unavailable (each use fails at once, typed).
+ * - Down at start: the layer waits for the first connection at most
+ *   `connectTimeout`, then is built anyway; until it connects the store is
+ *   unavailable (each use fails at once, typed).
  * - Down mid-run: `disableOfflineQueue`, so a command on a lost connection
  *   fails in microseconds instead of waiting in node-redis' offline queue;
  *   node-redis reconnects (backoff up to 1 s, for ever).
@@ -19,7 +20,7 @@
  * @internal
  */
 import type { Scope } from "effect"
-import { Clock, Context, Duration, Effect, Layer, Metric, Redacted, Schema } from "effect"
+import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, Redacted, Schema } from "effect"
 import { Redis } from "effect/persistence"
 
 /** What the store is used for, as the metrics name it. */
@@ -117,6 +118,7 @@ export const make = (settings: StoreSettings): Effect.Effect<Store, never, Scope
           Math.min(50 * 2 ** retries, 1_000) + Math.floor(Math.random() * 50)
       }
     })
+    const connected = yield* Deferred.make<void>()
     yield* Effect.forkScoped(
       Effect.gen(function* () {
         const context = yield* Layer.build(layer)
@@ -132,8 +134,12 @@ export const make = (settings: StoreSettings): Effect.Effect<Store, never, Scope
         current = Context.get(context, Redis.Redis)
         up = true
         skipUntil = 0
+        yield* Deferred.succeed(connected, undefined)
       })
     )
+    // A replica starting next to a running Redis shares from its first call; one starting while
+    // Redis is down goes on after connectTimeout, locally, and shares once it connects.
+    yield* Deferred.await(connected).pipe(Effect.timeoutOption(settings.connectTimeout))
 
     const unavailable = (concern: Concern, description: string) =>
       Effect.andThen(
