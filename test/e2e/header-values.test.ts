@@ -54,12 +54,14 @@ for (const transport of transports) {
       it.effect(`${JSON.stringify(value)} on a call is refused before sending, once`, () =>
         Effect.gen(function* () {
           const { fake, sdk } = yield* start({ fake: { queueDelay: 0 } })
-          const exit = yield* Effect.exit(
+          const error = yield* Effect.flip(
             sdk(addParticipant(C.iMessageGroup, { handle: H.newcomer }, { headers: { "X-Call": value } }))
           )
-          expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
-          if (Exit.isFailure(exit))
-            expect(Cause.pretty(exit.cause)).toMatch(/header X-Call must be text a header can carry/)
+          expect(error._tag).toBe("InvalidOption")
+          if (error._tag === "InvalidOption") {
+            expect(error.option).toBe("headers")
+            expect(error.reason).toMatch(/header X-Call must be text a header can carry/)
+          }
           expect(yield* fake.journal).toHaveLength(0)
         })
       )

@@ -47,6 +47,7 @@ export const runOperation = (
 const addTags: Record<AddParticipantError["_tag"], true> = {
   InvalidHandle: true,
   InvalidChatId: true,
+  InvalidOption: true,
   NotAGroupChat: true,
   CrossServiceAddition: true,
   TooFewParticipants: true,
@@ -65,6 +66,7 @@ const addTags: Record<AddParticipantError["_tag"], true> = {
 const removeTags: Record<RemoveParticipantError["_tag"], true> = {
   InvalidHandle: true,
   InvalidChatId: true,
+  InvalidOption: true,
   NotAGroupChat: true,
   TooFewParticipants: true,
   ParticipantNotInChat: true,

@@ -66,8 +66,10 @@ export interface SyncResult {
   readonly complete: boolean
   /**
    * With `wait`: a read of the chat showed the whole wanted set (every wanted
-   * handle active, every other member gone). False without a wait, and
-   * whenever no read showed it: a change that failed leaves it false unless
+   * handle active, every other member gone), or, confirmed by participant
+   * webhooks (a `LinqWebhooks` in context), the last read with the changes
+   * the events showed since does. False without a wait, and
+   * whenever neither showed it: a change that failed leaves it false unless
    * the chat shows the wanted set anyway (an add whose answer was lost but
    * that was applied). `complete` says what Linq answered; `confirmed`, what
    * the chat showed.
@@ -96,6 +98,11 @@ export interface SyncOptions extends RequestOptions {
    * With a wait, removals go out only once the newcomers show. Fails with
    * `MembershipPending` if the accepted changes do not show in time (its
    * `sent`, `notSent`, `failed` and `seen` say what went out and what was seen).
+   *
+   * With a `LinqWebhooks` (`@linq-effect/webhooks`) in context, the wait is
+   * `awaitMembership`'s: the changes show by their participant events, and
+   * the chat is read only once, 2 s before the deadline, if an event is
+   * still missing (Linq sends none when a queued change fails).
    */
   readonly wait?: Duration.Input | undefined
   /**
@@ -126,12 +133,14 @@ export interface SyncOptions extends RequestOptions {
  *    only adds that went through), each change in the `"diagnose"` rule mode.
  *    A change that fails is a step's outcome, not a failure of the sync; a
  *    chat that changed under the sync gives the outcome the rules give.
- * 4. With `wait`, reads the chat until it shows the accepted changes (also
+ * 4. With `wait`, waits until the chat shows the accepted changes (also
  *    when nothing was left to send but changes this client queued earlier
- *    do not show yet), and reports `confirmed` if that read shows the whole
- *    wanted set; `MembershipPending` if the changes do not show in time,
- *    also when every read failed: once a change went out, the sync never
- *    fails with the read's own error.
+ *    do not show yet): as `awaitMembership` does, by participant events when
+ *    a `LinqWebhooks` is in context, else by reading the chat. It reports
+ *    `confirmed` if what showed them shows the whole wanted set;
+ *    `MembershipPending` if the changes do not show in time, also when
+ *    every read failed: once a change went out, the sync never fails with
+ *    the read's own error.
  *
  * Run again after success, it sends no change. `dryRun: true` stops after
  * step 2.

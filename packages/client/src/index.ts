@@ -2,7 +2,7 @@
  * `@linq-effect/client`: the Linq participant operations as composable
  * Effects over `LinqHttpClient`: add and remove (one, or a batch), read a
  * chat, check a handle's capability, bring a chat to a wanted membership,
- * with operation metrics.
+ * with operation metrics, and confirm queued changes (`awaitMembership`).
  *
  * @since 0.1.0
  */
@@ -12,3 +12,4 @@ export * from "./Participants.js"
 export * from "./Batch.js"
 export * from "./Metrics.js"
 export * from "./Sync.js"
+export * from "./Membership.js"

@@ -137,3 +137,29 @@ describe("retries through the operations", () => {
     )
   )
 })
+
+describe("a bad per-call option is a typed InvalidOption, and nothing is sent", () => {
+  // Every rules mode: "preflight" and "diagnose" read the chat first, "server" sends at once.
+  for (const rules of ["server", "preflight", "diagnose"] as const) {
+    for (const [name, options, option] of [
+      ["timeout: -1", { timeout: -1 }, "timeout"],
+      ["maxRetries: NaN", { maxRetries: Number.NaN }, "maxRetries"],
+      ["a header with a line break", { headers: { "x-request-id": "a\nb" } }, "headers"]
+    ] as const) {
+      it.effect(`${name} (rules: ${rules})`, () =>
+        Effect.gen(function* () {
+          const recorder = yield* Recorder
+          const added = yield* Effect.flip(addParticipant(CHAT_ID, { handle: HANDLE }, { rules, ...options }))
+          const removed = yield* Effect.flip(
+            removeParticipant(CHAT_ID, { handle: HANDLE }, { rules, ...options })
+          )
+          for (const error of [added, removed]) {
+            expect(error._tag).toBe("InvalidOption")
+            if (error._tag === "InvalidOption") expect(error.option).toBe(option)
+          }
+          expect(yield* recorder.count).toBe(0)
+        }).pipe(Effect.provide(linqLayer([Answer.accepted()])))
+      )
+    }
+  }
+})

@@ -32,6 +32,7 @@ describe("operation types", () => {
     expectTypeOf<Effect.Error<Add>["_tag"]>().toEqualTypeOf<
       | "InvalidHandle"
       | "InvalidChatId"
+      | "InvalidOption"
       | "NotAGroupChat"
       | "CrossServiceAddition"
       | "TooFewParticipants"
@@ -60,6 +61,7 @@ describe("operation types", () => {
     expectTypeOf<Effect.Error<Remove>["_tag"]>().toEqualTypeOf<
       | "InvalidHandle"
       | "InvalidChatId"
+      | "InvalidOption"
       | "NotAGroupChat"
       | "TooFewParticipants"
       | "ParticipantNotInChat"
@@ -100,6 +102,7 @@ describe("operation types", () => {
         Effect.catchTags({
           InvalidHandle: onError,
           InvalidChatId: onError,
+          InvalidOption: onError,
           NotAGroupChat: onError,
           CrossServiceAddition: onError,
           TooFewParticipants: onError,

@@ -94,7 +94,7 @@ export class InvalidOption extends Schema.TaggedError<InvalidOption>()("InvalidO
  * @since 0.1.0
  * @category unions
  */
-export type InputError = InvalidHandle | InvalidChatId
+export type InputError = InvalidHandle | InvalidChatId | InvalidOption
 
 /**
  * @since 0.1.0
@@ -245,7 +245,7 @@ export class MembershipPending extends Schema.TaggedError<MembershipPending>()("
   notSent: withDefault(Schema.Array(Schema.String), () => []),
   failed: withDefault(Schema.Array(Schema.String), () => []),
   seen: withDefault(Schema.Boolean, () => true),
-  readError: Schema.optional(Schema.Union([InvalidChatId, LinqApiError, LinqTransportError]))
+  readError: Schema.optional(Schema.Union([InvalidChatId, InvalidOption, LinqApiError, LinqTransportError]))
 }) {
   override get message(): string {
     const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`
@@ -273,7 +273,7 @@ export class MembershipPending extends Schema.TaggedError<MembershipPending>()("
  * @since 0.2.0
  * @category unions
  */
-export type GetChatError = InvalidChatId | LinqApiError | LinqTransportError
+export type GetChatError = InvalidChatId | InvalidOption | LinqApiError | LinqTransportError
 
 /**
  * Everything `checkCapability` can fail with.
@@ -281,7 +281,7 @@ export type GetChatError = InvalidChatId | LinqApiError | LinqTransportError
  * @since 0.2.0
  * @category unions
  */
-export type CheckCapabilityError = InvalidHandle | LinqApiError | LinqTransportError
+export type CheckCapabilityError = InvalidHandle | InvalidOption | LinqApiError | LinqTransportError
 
 /**
  * Everything `syncParticipants` can fail with: bad input (a handle, the chat
@@ -294,7 +294,6 @@ export type CheckCapabilityError = InvalidHandle | LinqApiError | LinqTransportE
  */
 export type SyncParticipantsError =
   | InputError
-  | InvalidOption
   | NotAGroupChat
   | TooFewParticipants
   | CrossServiceAddition

@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
+import type { InvalidOption, LinqApiError, LinqTransportError } from "@linq-effect/core"
 import type { Config, Duration, Option, Redacted, Schema as S, Scope } from "effect"
 import { Context, Effect, Layer, Result } from "effect"
 import type { HttpClient } from "effect/http"
@@ -160,7 +160,10 @@ export type LinqHttpClientConfigOptions = ConfigOptions
  * **Details**
  *
  * Each field overrides the layer's setting for this call only; an absent
- * field (or `undefined`) keeps the layer's.
+ * field (or `undefined`) keeps the layer's. A value the field cannot take
+ * fails the call with `InvalidOption` (`option` names the field), before
+ * anything is sent: per-call values often come from the caller's own input
+ * or config, so they are refused as input, not as a defect.
  *
  * @since 1.0.0
  * @category options
@@ -174,8 +177,8 @@ export interface RequestOptions {
    * Headers of this call only (a request id, an idempotency key), over the
    * client's. `Authorization`, in any spelling, is ignored: it is always the
    * client's. A bad header name, or a value a transport refuses (a line
-   * break, a control character, DEL, a character above U+00FF), is a defect
-   * (the call dies, sending nothing).
+   * break, a control character, DEL, a character above U+00FF), is
+   * `InvalidOption` (sending nothing; the value is not repeated in it).
    */
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
@@ -233,7 +236,7 @@ export declare namespace LinqHttpClient {
      */
     readonly execute: <A, I, V extends { readonly _tag: string } = never>(
       request: LinqRequest<A, I, V>
-    ) => Effect.Effect<A, V | LinqApiError | LinqTransportError>
+    ) => Effect.Effect<A, V | LinqApiError | LinqTransportError | InvalidOption>
   }
 }
 

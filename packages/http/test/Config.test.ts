@@ -238,6 +238,8 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
       expectAbout(error, "LINQ_API_V3_API_KEY")
       expect(String(error)).toContain("LINQ_API_V3_API_KEY")
       expect(String(error)).toMatch(/is missing/)
+      // The variable is named once, not once by the error and again by its message.
+      expect(String(error).split("LINQ_API_V3_API_KEY")).toHaveLength(2)
       expect(String(error)).not.toContain("<redacted>")
     })
   )
@@ -248,7 +250,7 @@ describe("layerConfig: every problem is a ConfigError saying what is wrong", () 
       Effect.gen(function* () {
         const error = yield* configErrorOf(fromEnv({ LINQ_API_V3_API_KEY: key }))
         expectAbout(error, "LINQ_API_V3_API_KEY")
-        expect(String(error)).toMatch(/LINQ_API_V3_API_KEY is empty/)
+        expect(String(error)).toMatch(/LINQ_API_V3_API_KEY: its value is empty/)
       })
   )
 

@@ -6,7 +6,10 @@
  * - `nodeHandler`: the same for a plain `node:http` server (`(req, res) => void`);
  * - `receive`: the same without HTTP (a fake that delivers in-process);
  * - `events`: a `Stream` of each verified event once; `subscribe`: the same,
- *   subscribed at once, so that no event published after it is missed.
+ *   subscribed at once, so that no event published after it is missed;
+ * - `latestParticipantEvents`: the latest participant event of each handle
+ *   of a chat, remembered for the duplicate window (what a confirmation
+ *   consults after subscribing, so an event that came first is not lost).
  *
  * Build it with {@link make} (no layer needed: a plain Node program can run
  * it), {@link layer} or {@link layerConfig} (`LINQ_WEBHOOK_SECRET`).
@@ -33,6 +36,7 @@ import {
 import { LinqShared } from "@linq-effect/http"
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as Dedupe from "./internal/dedupe.js"
+import * as Membership from "./internal/membership.js"
 import * as SharedDedupe from "./internal/sharedDedupe.js"
 import {
   type InvalidWebhookSignature,
@@ -42,7 +46,7 @@ import {
   type WebhookRequest,
   type WebhookSecret
 } from "./VerifyWebhook.js"
-import type { WebhookEvent } from "./WebhookEvent.js"
+import { isParticipantEvent, type ParticipantEvent, type WebhookEvent } from "./WebhookEvent.js"
 
 // ---------------------------------------------------------------------------
 // Options and models
@@ -64,7 +68,8 @@ export interface LinqWebhooksOptions extends VerifyOptions {
   /**
    * The most ids the duplicate window holds; past it, the oldest is forgotten
    * first (so memory stays bounded under a flood of distinct ids). Defaults to
-   * `50_000` (a few MB).
+   * `50_000` (a few MB). The latest participant event of each (chat, handle)
+   * (`latestParticipantEvents`) is kept for the same window, at most as many.
    */
   readonly dedupeCapacity?: number | undefined
   /** Events held for each subscriber that has not read them yet. Defaults to `1024`. */
@@ -182,6 +187,19 @@ export declare namespace LinqWebhooks {
     readonly subscribe: Effect.Effect<Stream.Stream<WebhookEvent>, never, Scope.Scope>
     /** How many event ids the duplicate window holds now (at most `dedupeCapacity`). */
     readonly remembered: Effect.Effect<number>
+    /**
+     * The latest participant event taken in for each of `handles` in the chat
+     * `chatId`, within the duplicate window (a handle with none is left out):
+     * "latest" by the change time `at`, whatever order they came in (see
+     * `latestParticipantEvent`). An event is remembered before it is
+     * published, so `subscribe`, then this, misses nothing in between; that is
+     * how `awaitMembership` (in `@linq-effect/client`) sees an event that came
+     * before it was called.
+     */
+    readonly latestParticipantEvents: (
+      chatId: string,
+      handles: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyArray<ParticipantEvent>>
   }
 }
 
@@ -287,6 +305,7 @@ const build = (
     }).pipe(Effect.orDie)
     const verifier = yield* makeVerifier(options)
     const dedupe = Dedupe.make(settings.window, settings.capacity)
+    const membership = Membership.makeInMemory(settings.window, settings.capacity)
     const pubsub = yield* PubSub.bounded<WebhookEvent>(settings.bufferSize)
     const context = yield* Effect.context<never>()
     const runFork = Effect.runForkWith(context)
@@ -299,7 +318,7 @@ const build = (
         if (!dedupe.claim(event.eventId, Number(now))) {
           return Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
         }
-        if (shared === undefined) return takeIn(event, Effect.void)
+        if (shared === undefined) return takeIn(event, Number(now), Effect.void)
         // Shared: the first replica to claim the id takes the event in; a dead store is a 503, never a double.
         return Effect.matchEffect(shared.claim(event.eventId), {
           onFailure: (error) => {
@@ -314,13 +333,14 @@ const build = (
           onSuccess: (release) =>
             release === undefined
               ? Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
-              : takeIn(event, release)
+              : takeIn(event, Number(now), release)
         }).pipe(Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))))
       })
 
     /** Publishes a claimed event; one that cannot be taken in is given back, so that Linq's retry is accepted. */
     const takeIn = (
       event: WebhookEvent,
+      now: number,
       releaseShared: Effect.Effect<void>
     ): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
       Effect.suspend(() => {
@@ -333,20 +353,24 @@ const build = (
             release(),
             Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
           )
-        // Room now (the usual case): published without a timer.
-        if (PubSub.publishUnsafe(pubsub, event))
-          return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
-        return PubSub.publish(pubsub, event).pipe(
-          Effect.timeoutOption(settings.takeInTimeout),
-          Effect.onInterrupt(release),
-          Effect.flatMap((published) =>
-            published._tag === "None"
-              ? unavailable(`a subscriber's buffer stayed full for ${settings.takeInTimeout} ms`)
-              : published.value
-                ? Effect.succeed<WebhookReceipt>({ status: "accepted", event })
-                : unavailable("the service is shut down")
+        // Remembered before it is published: a subscriber that looks here after subscribing misses nothing.
+        const remembered = isParticipantEvent(event) ? membership.note(event, now) : Effect.void
+        return Effect.andThen(remembered, () => {
+          // Room now (the usual case): published without a timer.
+          if (PubSub.publishUnsafe(pubsub, event))
+            return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
+          return PubSub.publish(pubsub, event).pipe(
+            Effect.timeoutOption(settings.takeInTimeout),
+            Effect.onInterrupt(release),
+            Effect.flatMap((published) =>
+              published._tag === "None"
+                ? unavailable(`a subscriber's buffer stayed full for ${settings.takeInTimeout} ms`)
+                : published.value
+                  ? Effect.succeed<WebhookReceipt>({ status: "accepted", event })
+                  : unavailable("the service is shut down")
+            )
           )
-        )
+        })
       })
 
     const receive = (
@@ -437,7 +461,9 @@ const build = (
       receive,
       events: Stream.fromPubSub(pubsub),
       subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription),
-      remembered: Effect.sync(() => dedupe.size())
+      remembered: Effect.sync(() => dedupe.size()),
+      latestParticipantEvents: (chatId, handles) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => membership.latest(chatId, handles, Number(now)))
     }
     return { service, pubsub }
   })

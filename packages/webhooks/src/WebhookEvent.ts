@@ -10,7 +10,7 @@
  * @since 1.0.0
  */
 import { ChatHandle, ChatId, Handle } from "@linq-effect/core"
-import { Schema, SchemaTransformation } from "effect"
+import { DateTime, Schema, SchemaTransformation } from "effect"
 
 /** An optional key: absent stays absent (no `undefined` on the wire). */
 const optional = <S extends Schema.Top>(schema: S) => Schema.optionalKey(schema)
@@ -300,3 +300,63 @@ export const WebhookEvent = Schema.Union([
  * @category models
  */
 export type WebhookEvent = ParticipantAdded | ParticipantRemoved | UnknownWebhookEvent
+
+/**
+ * A participant event: {@link ParticipantAdded} or {@link ParticipantRemoved}.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type ParticipantEvent = ParticipantAdded | ParticipantRemoved
+
+/**
+ * Whether `event` is a {@link ParticipantEvent}.
+ *
+ * @since 1.0.0
+ * @category guards
+ */
+export const isParticipantEvent = (event: WebhookEvent): event is ParticipantEvent =>
+  event._tag === "ParticipantAdded" || event._tag === "ParticipantRemoved"
+
+/**
+ * Of two events of one participant of one chat, the one that tells its state
+ * now: Linq's order of delivery is not documented, and a delivery can be
+ * retried long after, so the order they came in says nothing.
+ *
+ * **Details**
+ *
+ * The later change time `at` wins; on the same `at`, the later `createdAt`;
+ * on the same both, `held` (the one already known) stays. So a `participant.removed`
+ * delivered late, whose `at` is before an `added`'s, does not undo that add, and a
+ * duplicate changes nothing.
+ *
+ * **Example** (A stale removal delivered after a newer add)
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { WebhookEvent, isParticipantEvent, latestParticipantEvent } from "@linq-effect/webhooks"
+ *
+ * const event = (type: string, id: string, at: string) =>
+ *   Schema.decodeUnknownSync(WebhookEvent)({
+ *     webhook_version: "2026-02-03",
+ *     event_type: type,
+ *     event_id: id,
+ *     created_at: at,
+ *     trace_id: "trace-1",
+ *     data: { handle: "+12223334444", chat_id: "550e8400-e29b-41d4-a716-446655440000" }
+ *   })
+ * const added = event("participant.added", "evt-2", "2026-02-03T10:00:05Z")
+ * const removed = event("participant.removed", "evt-1", "2026-02-03T10:00:00Z")
+ * if (isParticipantEvent(added) && isParticipantEvent(removed)) {
+ *   latestParticipantEvent(added, removed)._tag // "ParticipantAdded": the removal is older
+ * }
+ * ```
+ *
+ * @since 1.0.0
+ * @category combinators
+ */
+export const latestParticipantEvent = (held: ParticipantEvent, next: ParticipantEvent): ParticipantEvent => {
+  const at = DateTime.toEpochMillis(next.at) - DateTime.toEpochMillis(held.at)
+  if (at !== 0) return at > 0 ? next : held
+  return DateTime.toEpochMillis(next.createdAt) > DateTime.toEpochMillis(held.createdAt) ? next : held
+}

@@ -21,6 +21,7 @@
  * In every mode an accepted change is recorded in the client's ledger.
  */
 import type {
+  InvalidOption,
   AddParticipantError,
   AddRuleViolation,
   ChatId,
@@ -108,7 +109,7 @@ const underRules =
     chatId: ChatId,
     handle: Handle,
     options: ChangeOptions | undefined
-  ): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> => {
+  ): Effect.Effect<A, V | E | InvalidOption | LinqApiError | LinqTransportError, LinqHttpClient> => {
     const sendWith = (recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>, maxRetries?: number) =>
       Effect.flatMap(LinqHttpClient, (client) =>
         client.execute({
@@ -149,8 +150,8 @@ const diagnosed = <A, I, V extends ServerAnswer, E>(
   sendWith: (
     recognize: (answer: ErrorMapping.ApiAnswer) => Option.Option<V>,
     maxRetries?: number
-  ) => Effect.Effect<A, V | LinqApiError | LinqTransportError, LinqHttpClient>
-): Effect.Effect<A, V | E | LinqApiError | LinqTransportError, LinqHttpClient> =>
+  ) => Effect.Effect<A, V | InvalidOption | LinqApiError | LinqTransportError, LinqHttpClient>
+): Effect.Effect<A, V | E | InvalidOption | LinqApiError | LinqTransportError, LinqHttpClient> =>
   Effect.flatMap(LinqHttpClient, (client) => {
     // One read (and capability check), no retries, within the budget; a failed or late one finds nothing.
     // Made once a refusal came back: by then the call's timeout was checked by sending.

@@ -3,13 +3,14 @@
  * wait ran out first, the `MembershipPending` that says what is still off
  * and which changes are pending, failed or were never sent.
  */
-import type { Chat, ChatId, Handle } from "@linq-effect/core"
+import type { Chat, ChatId, GetChatError, Handle } from "@linq-effect/core"
 import { MembershipPending } from "@linq-effect/core"
 import { Option } from "effect"
 import type { SyncStep } from "../Sync.js"
 import { planFor } from "./plan.js"
 import { doneHandles } from "./steps.js"
-import type { Waited } from "./wait.js"
+import type { ParticipantEvent } from "@linq-effect/webhooks"
+import { handleKey } from "./batch.js"
 
 /**
  * What `chat` shows against the whole wanted set `desired`: `missing` are
@@ -29,6 +30,23 @@ export const showsWanted = (chat: Chat, desired: ReadonlyArray<Handle>): boolean
 }
 
 /**
+ * Whether `chat` (a read), with the changes `events` showed since, shows
+ * exactly the wanted set: what a sync confirmed by events reports.
+ */
+export const showsWantedAfter = (
+  chat: Chat,
+  events: ReadonlyArray<ParticipantEvent>,
+  desired: ReadonlyArray<Handle>
+): boolean => {
+  const latest = new Map(events.map((e) => [handleKey(e.handle), e._tag] as const))
+  const off = offFrom(chat, desired)
+  return (
+    off.missing.every((h) => latest.get(handleKey(h)) === "ParticipantAdded") &&
+    off.unexpected.every((h) => latest.get(handleKey(h)) === "ParticipantRemoved")
+  )
+}
+
+/**
  * A sync's wait ran out: what is still off against the whole wanted set (in
  * the last chat a read showed, `earlier` if none in this wait, else the chat
  * the sync `planned` from, `seen: false`), which changes were accepted
@@ -38,7 +56,7 @@ export const notShown = (
   chatId: ChatId,
   desired: ReadonlyArray<Handle>,
   planned: Chat,
-  waited: Extract<Waited, { readonly _tag: "NotShown" }>,
+  waited: { readonly last: Option.Option<Chat>; readonly error: Option.Option<GetChatError> },
   earlier: Option.Option<Chat>,
   steps: ReadonlyArray<SyncStep<unknown, unknown>>,
   notSent: ReadonlyArray<string>

@@ -74,7 +74,11 @@ export const refusal = (chat: Chat, plan: Plan): Option.Option<NotAGroupChat | T
 }
 
 /** What the chat shows against what it should: `missing` should be active, `unexpected` should be gone. */
-export const pending = (chat: Chat, present: ReadonlyArray<string>, absent: ReadonlyArray<string>) => {
+export const pending = <S extends string>(
+  chat: Chat,
+  present: ReadonlyArray<S>,
+  absent: ReadonlyArray<S>
+) => {
   const active = new Set(activeMembers(chat).map((h) => handleKey(h.handle)))
   return {
     missing: present.filter((h) => !active.has(handleKey(h))),

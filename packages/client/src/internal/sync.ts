@@ -5,10 +5,12 @@
  * until the chat shows the result.
  */
 import type { Chat, ChatId, Handle, SyncParticipantsError } from "@linq-effect/core"
+import type { ParticipantEvent } from "@linq-effect/webhooks"
 import { CrossServiceAddition, GroupChatRules, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import type { Effect as E } from "effect"
 import { Clock, Duration, Effect, Option } from "effect"
+import { handleKey } from "./batch.js"
 import type { SyncResult } from "../Sync.js"
 import type { Concurrency } from "./batch.js"
 import { concurrencyOf, loneString } from "./batch.js"
@@ -21,8 +23,9 @@ import { projectedChat } from "./pending.js"
 import { checkCapability } from "./reads.js"
 import { serviceToCheck } from "./rules.js"
 import { doneHandles, heldBack, step } from "./steps.js"
-import { notShown, showsWanted } from "./confirm.js"
-import { waitFor } from "./wait.js"
+import { notShown, showsWanted, showsWantedAfter } from "./confirm.js"
+import { PENDING_BOUND } from "./ledger.js"
+import { confirm, SINCE_SLACK } from "./membership.js"
 
 /** A sync's options. */
 export interface SyncOptions extends CallOptions {
@@ -30,6 +33,25 @@ export interface SyncOptions extends CallOptions {
   readonly wait?: Duration.Input | undefined
   readonly concurrency?: Concurrency | undefined
 }
+
+/** How far before the changes an event may date and still count (Linq's clock may be behind ours). */
+const slack = Duration.toMillis(SINCE_SLACK)
+
+/**
+ * Whether a confirmation showed the whole wanted set: the read that ended it
+ * does, or (confirmed by events, no read) the last read, `base`, with the
+ * changes the events showed since (`earlier`, then the confirmation's own).
+ */
+const confirmedBy = (
+  waited: { readonly chat: Option.Option<Chat>; readonly events: ReadonlyArray<ParticipantEvent> },
+  base: Chat,
+  earlier: ReadonlyArray<ParticipantEvent>,
+  desired: ReadonlyArray<Handle>
+) =>
+  Option.match(waited.chat, {
+    onSome: (chat) => showsWanted(chat, desired),
+    onNone: () => showsWantedAfter(base, [...earlier, ...waited.events], desired)
+  })
 
 export const sync = (
   chatId: string | ChatId,
@@ -90,12 +112,23 @@ export const sync = (
         if (deadline === undefined || showsWanted(shown, handles))
           return outcome([], [], deadline !== undefined)
         const still = planFor(shown, handles)
-        const waited = yield* waitFor(id, plan.keep, still.remove, deadline, call)
+        const adding = new Set(still.add.map(handleKey))
+        const waited = yield* confirm({
+          chatId: id,
+          changes: { added: still.add, removed: still.remove },
+          keep: plan.keep.filter((h) => !adding.has(handleKey(h))),
+          deadline,
+          // The ledger holds changes sent up to its bound ago.
+          since: (yield* Clock.currentTimeMillis) - Duration.toMillis(PENDING_BOUND) - slack,
+          options: call
+        })
         if (waited._tag === "NotShown") {
           return yield* Effect.fail(notShown(id, handles, shown, waited, Option.none(), [], []))
         }
-        return outcome([], [], showsWanted(waited.chat, handles))
+        return outcome([], [], confirmedBy(waited, shown, [], handles))
       }
+      // Events of changes before these were sent tell an earlier state.
+      const since = (yield* Clock.currentTimeMillis) - slack
       const changeOptions = { ...call, rules: "diagnose" } as const
       // Adds first, so the group only shrinks once the newcomers are in.
       const added = yield* Effect.forEach(
@@ -105,13 +138,25 @@ export const sync = (
       )
       const joined = doneHandles(added)
       let seenBefore = Option.none<Chat>()
+      // The events that showed changes since the last read (`seenBefore`, else the planning one).
+      let shownSince: ReadonlyArray<ParticipantEvent> = []
+      let newcomersShown = false
       if (deadline !== undefined && joined.length > 0 && plan.remove.length > 0) {
         // With a wait, removals go out only once the chat shows the newcomers.
-        const waited = yield* waitFor(id, joined, [], deadline, call)
+        const waited = yield* confirm({
+          chatId: id,
+          changes: { added: joined, removed: [] },
+          keep: [],
+          deadline,
+          since,
+          options: call
+        })
         // Not shown in time: the removals were not sent.
         if (waited._tag === "NotShown")
           return yield* Effect.fail(notShown(id, handles, shown, waited, seenBefore, added, plan.remove))
-        seenBefore = Option.some(waited.chat)
+        newcomersShown = true
+        if (Option.isSome(waited.chat)) seenBefore = waited.chat
+        else shownSince = waited.events
       }
       // Never more removals than keep the group at 3, counting only the adds that went through.
       const members = plan.keep.length + joined.length + plan.remove.length
@@ -126,11 +171,28 @@ export const sync = (
       const removed = [...sent, ...held]
       if (deadline === undefined) return outcome(added, removed, false)
       // Waits for what was accepted; confirmed only if that read shows the whole wanted set.
-      const waited = yield* waitFor(id, [...plan.keep, ...joined], doneHandles(sent), deadline, call)
+      // Newcomers already shown are only kept (a read checks them, no event is awaited).
+      const waited = yield* confirm({
+        chatId: id,
+        changes: { added: newcomersShown ? [] : joined, removed: doneHandles(sent) },
+        keep: newcomersShown ? [...plan.keep, ...joined] : plan.keep,
+        deadline,
+        since,
+        options: call
+      })
       if (waited._tag === "NotShown") {
         const steps = [...added, ...sent]
         return yield* Effect.fail(notShown(id, handles, shown, waited, seenBefore, steps, heldHandles))
       }
-      return outcome(added, removed, showsWanted(waited.chat, handles))
+      return outcome(
+        added,
+        removed,
+        confirmedBy(
+          waited,
+          Option.getOrElse(seenBefore, () => shown),
+          shownSince,
+          handles
+        )
+      )
     })
   )

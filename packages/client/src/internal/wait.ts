@@ -22,9 +22,11 @@ const MAX = Duration.toMillis(POLL_MAX)
 
 /** How a wait ended: the chat showed what it should (`Shown`), or the deadline came first. */
 export type Waited =
-  | { readonly _tag: "Shown"; readonly chat: Chat }
+  | { readonly _tag: "Shown"; readonly chat: Chat; readonly reads: number }
   | {
       readonly _tag: "NotShown"
+      /** How many reads were made. */
+      readonly reads: number
       /** The last chat a read returned (none: no read succeeded). */
       readonly last: Option.Option<Chat>
       /** The last read's error, if that read failed. */
@@ -75,7 +77,7 @@ export const waitFor = (
       if (Result.isSuccess(read)) {
         const off = pending(read.success, present, absent)
         if (off.missing.length === 0 && off.unexpected.length === 0) {
-          return { _tag: "Shown", chat: read.success } as const
+          return { _tag: "Shown", chat: read.success, reads } as const
         }
         last = Option.some(read.success)
         error = Option.none()
@@ -85,5 +87,5 @@ export const waitFor = (
       if (lastOne) break
       gap = Math.min(gap * 2, MAX)
     }
-    return { _tag: "NotShown", last, error } as const
+    return { _tag: "NotShown", last, error, reads } as const
   })

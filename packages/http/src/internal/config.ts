@@ -48,10 +48,10 @@ const readKey: Effect.Effect<Redacted.Redacted<string>, Config.ConfigError> = Ef
   Config.option(Config.Redacted(API_KEY_VARIABLE)),
   (read) => {
     if (Option.isNone(read)) {
-      return invalid(API_KEY_VARIABLE, `${API_KEY_VARIABLE} is missing: set it to your Linq API token`)
+      return invalid(API_KEY_VARIABLE, "the variable is missing; set it to your Linq API token")
     }
     const key = Redacted.value(read.value).trim()
-    const problem = apiKeyProblem(key, API_KEY_VARIABLE)
+    const problem = apiKeyProblem(key, "its value")
     if (problem !== undefined) return invalid(API_KEY_VARIABLE, problem)
     return Effect.succeed(Redacted.make(key))
   }

@@ -8,17 +8,17 @@
  * @internal
  */
 import type { LinqApiError, LinqTransportError } from "@linq-effect/core"
-import { RequestTimeout } from "@linq-effect/core"
+import { InvalidOption, RequestTimeout } from "@linq-effect/core"
 import { Cause, Duration, Effect, Option, Result } from "effect"
 import type { Headers, HttpClient } from "effect/http"
-import type { LinqRequest } from "../LinqHttpClient.js"
+import type { LinqRequest, RequestOptions } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
 import { MAX_RETRY_AFTER, schedule } from "../RetryPolicy.js"
 import { decoderFor } from "./answer.js"
 import { sendOnce } from "./attempt.js"
 import { attemptCounter } from "./metrics.js"
 import type { Settings } from "./options.js"
-import { checkTimeout } from "./options.js"
+import { checkTimeout, headersProblem } from "./options.js"
 import type { Limiter } from "./rateLimit.js"
 import { buildRequest } from "./request.js"
 import { timeoutFail } from "./timeout.js"
@@ -46,30 +46,57 @@ const pauseFor = (
     ? pause(Duration.min(failure.retryAfter.value, MAX_RETRY_AFTER))
     : Effect.void
 
+/**
+ * A call's own `timeout`, `maxRetries` and `headers` checked (they come from
+ * the caller, often from a config or a request of theirs): the values to use,
+ * or `InvalidOption` naming the first bad one, before anything is sent.
+ */
+const checkCallOptions = (
+  request: RequestOptions,
+  layerTimeout: Duration.Duration,
+  layerRetries: number
+): Result.Result<{ readonly timeout: Duration.Duration; readonly retries: number }, InvalidOption> => {
+  const invalid = (option: string, input: unknown, reason: string) =>
+    Result.fail(new InvalidOption({ option, input: describe(input), reason }))
+  let timeout = layerTimeout
+  if (request.timeout !== undefined) {
+    const checked = checkTimeout(request.timeout)
+    if (Result.isFailure(checked)) return invalid("timeout", request.timeout, checked.failure)
+    timeout = checked.success
+  }
+  const retries = request.maxRetries ?? layerRetries
+  if (!Number.isSafeInteger(retries) || retries < 0) {
+    return invalid("maxRetries", retries, `maxRetries must be a whole number >= 0, got ${describe(retries)}`)
+  }
+  const headers = headersProblem(request.headers)
+  if (headers !== undefined) return invalid("headers", "(not shown)", headers)
+  return Result.succeed({ timeout, retries })
+}
+
+const describe = (input: unknown): string =>
+  typeof input === "string"
+    ? input
+    : typeof input === "object" && input !== null
+      ? (JSON.stringify(input) ?? String(input))
+      : String(input)
+
 export const makeExecute = (pipeline: Pipeline) => {
   // The layer's retry schedule, made once; a call with its own maxRetries gets its own.
   const layerPolicy = schedule<unknown>(pipeline.settings.maxRetries)
   return <A, I, V extends { readonly _tag: string } = never>(
     request: LinqRequest<A, I, V>
-  ): Effect.Effect<A, V | LinqApiError | LinqTransportError> => {
+  ): Effect.Effect<A, V | LinqApiError | LinqTransportError | InvalidOption> => {
     type E = V | LinqApiError | LinqTransportError
     const { settings } = pipeline
+    const checked = checkCallOptions(request, settings.timeout, settings.maxRetries)
+    if (Result.isFailure(checked)) return Effect.fail(checked.failure)
+    const { timeout: attemptTimeout, retries } = checked.success
     const built = buildRequest(settings.baseUrl, pipeline.headers, request)
-    const timeout =
-      request.timeout === undefined ? Result.succeed(settings.timeout) : checkTimeout(request.timeout)
-    const retries = request.maxRetries ?? settings.maxRetries
-    const problem = Result.isFailure(built)
-      ? built.failure
-      : Result.isFailure(timeout)
-        ? timeout.failure
-        : Number.isSafeInteger(retries) && retries >= 0
-          ? undefined
-          : `maxRetries must be a whole number >= 0, got ${retries}`
-    if (problem !== undefined || Result.isFailure(built) || Result.isFailure(timeout)) {
-      return Effect.die(new Error(`LinqHttpClient: ${problem} (${request.method} ${request.path})`))
+    if (Result.isFailure(built)) {
+      // Only the path can be wrong here (the headers were checked above): a bug in the LinqRequest.
+      return Effect.die(new Error(`LinqHttpClient: ${built.failure} (${request.method} ${request.path})`))
     }
     const httpRequest = built.success
-    const attemptTimeout = timeout.success
     const { method, url } = httpRequest
     const call = { decode: decoderFor(request.response), recognize: request.recognize }
     const spanName = `Linq ${method} ${request.path}`
