@@ -11,23 +11,47 @@
  * - `webhooks`: a `LinqWebhooks.nodeHandler` on a node:http server of its
  *   own (its port in the ready line), sharing the duplicate window; the
  *   result lists the event ids its subscriber received.
+ * - `confirm`: adds a participant, then `awaitMembership` with a
+ *   `LinqWebhooks` sharing its confirmations; the result says how it was
+ *   confirmed (by events, or by the read near the deadline).
  */
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { createInterface } from "node:readline"
 import { NodeHttpClient, NodeRedis } from "@effect/platform-node"
-import { getChat } from "@linq-effect/client"
+import { addParticipant, awaitMembership, getChat } from "@linq-effect/client"
 import { LinqHttpClient, LinqShared, sharedMode } from "@linq-effect/http"
 import { LinqWebhooks } from "@linq-effect/webhooks"
-import { Effect, Layer, Metric, Stream } from "effect"
+import { Effect, Layer, Metric, Option, Stream } from "effect"
 import { RateLimiter } from "effect/persistence"
 
-export type ReplicaTask = CallsTask | WebhooksTask
+export type ReplicaTask = CallsTask | WebhooksTask | ConfirmTask
+
+/** Adds `handle` to `chatId`, then awaits its confirmation (events only, unless the deadline nears). */
+export interface ConfirmTask {
+  readonly kind: "confirm"
+  readonly redisUrl: string
+  readonly secret: string
+  readonly baseUrl: string
+  readonly chatId: string
+  readonly handle: string
+  readonly timeoutMs: number
+  readonly index?: number
+}
+
+/** How the confirmation ended: by `events` (how many), with a chat read or not. */
+export interface ConfirmResult {
+  readonly confirmed: boolean
+  readonly events: number
+  readonly read: boolean
+}
 
 export interface WebhooksTask {
   readonly kind: "webhooks"
   readonly redisUrl: string
   readonly secret: string
+  /** After `go`, report once this many events came in (at most 20 s); default: at once. */
+  readonly untilEvents?: number | undefined
   readonly index?: number
 }
 
@@ -94,6 +118,8 @@ const webhooks = (task: WebhooksTask) =>
     )
     send({ ready: true, port: (server.address() as AddressInfo).port })
     yield* Effect.promise(() => goSignal)
+    const deadline = Date.now() + 20_000
+    while (events.length < (task.untilEvents ?? 0) && Date.now() < deadline) yield* Effect.sleep("10 millis")
     // Let the subscriber drain what was accepted.
     yield* Effect.sleep("50 millis")
     send({ result: { events } satisfies WebhooksResult })
@@ -123,6 +149,40 @@ const effectLimited = (task: CallsTask, algorithm: "fixed-window" | "token-bucke
       onExceeded: "delay"
     })
   })
+
+/** A replica awaiting its own add, while the participant webhook lands on another replica. */
+const confirm = (task: ConfirmTask) =>
+  Effect.gen(function* () {
+    const store = yield* LinqShared
+    while (!(yield* store.available)) yield* Effect.sleep("10 millis")
+    send({ ready: true })
+    yield* Effect.promise(() => goSignal)
+    yield* Effect.orDie(addParticipant(task.chatId, { handle: task.handle }, { rules: "server" }))
+    const result = yield* awaitMembership(
+      task.chatId,
+      { added: [task.handle] },
+      { timeout: `${task.timeoutMs} millis` }
+    ).pipe(
+      Effect.match({
+        onSuccess: (confirmed) => ({
+          confirmed: true,
+          events: confirmed.events.length,
+          read: Option.isSome(confirmed.chat)
+        }),
+        onFailure: () => ({ confirmed: false, events: 0, read: false })
+      })
+    )
+    send({ result: result satisfies ConfirmResult })
+  }).pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        LinqWebhooks.layer({ secret: task.secret }),
+        LinqHttpClient.layer({ apiKey: "sk_replica_test", baseUrl: task.baseUrl }).pipe(
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
+      ).pipe(Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" })))
+    )
+  )
 
 const calls = (task: CallsTask) => {
   const sliding = task.algorithm === undefined || task.algorithm === "sliding"
@@ -181,7 +241,11 @@ const calls = (task: CallsTask) => {
 }
 
 const task = JSON.parse(process.env.LINQ_REPLICA_TASK ?? "{}") as ReplicaTask
-Effect.runPromise(Effect.scoped(task.kind === "calls" ? calls(task) : webhooks(task))).then(
+Effect.runPromise(
+  Effect.scoped(
+    task.kind === "calls" ? calls(task) : task.kind === "webhooks" ? webhooks(task) : confirm(task)
+  )
+).then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(`${String(error)}\n`)

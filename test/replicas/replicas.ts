@@ -78,6 +78,8 @@ export const runReplicas = <R = unknown>(
   options: {
     /** Runs once every replica is ready, before `go` (a webhook test delivers here), with their ready lines. */
     readonly beforeGo?: (ready: ReadonlyArray<{ readonly port?: number }>) => Effect.Effect<void>
+    /** Runs once `go` is sent, beside the replicas (a confirmation test delivers here). */
+    readonly afterGo?: (ready: ReadonlyArray<{ readonly port?: number }>) => Effect.Effect<void>
   } = {}
 ): Effect.Effect<ReadonlyArray<R>, never, Scope.Scope> =>
   Effect.gen(function* () {
@@ -99,5 +101,6 @@ export const runReplicas = <R = unknown>(
     )
     if (options.beforeGo !== undefined) yield* options.beforeGo(ready)
     for (const r of replicas) r.go()
+    if (options.afterGo !== undefined) yield* options.afterGo(ready)
     return (yield* Effect.promise(() => Promise.all(replicas.map((r) => r.result)))) as ReadonlyArray<R>
   })

@@ -26,6 +26,7 @@ import {
   Duration,
   Effect,
   Exit,
+  Fiber,
   Layer,
   Option,
   PubSub,
@@ -38,6 +39,7 @@ import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "effe
 import * as Dedupe from "./internal/dedupe.js"
 import * as Membership from "./internal/membership.js"
 import * as SharedDedupe from "./internal/sharedDedupe.js"
+import * as SharedMembership from "./internal/sharedMembership.js"
 import {
   type InvalidWebhookSignature,
   makeVerifier,
@@ -200,6 +202,14 @@ export declare namespace LinqWebhooks {
       chatId: string,
       handles: ReadonlyArray<string>
     ) => Effect.Effect<ReadonlyArray<ParticipantEvent>>
+    /**
+     * What confirmations (`awaitMembership`) listen to: the participant events
+     * taken in from this moment, by this replica or, with a `LinqShared` in
+     * context, by any replica (over Redis pub/sub), for as long as the scope
+     * lasts. Unlike {@link subscribe}, an event may show on every replica:
+     * process events from `events` / `subscribe`, where each is taken in once.
+     */
+    readonly subscribeParticipants: Effect.Effect<Stream.Stream<WebhookEvent>, never, Scope.Scope>
   }
 }
 
@@ -289,7 +299,7 @@ export const make = (
 const build = (
   options: LinqWebhooksOptions
 ): Effect.Effect<
-  { readonly service: LinqWebhooks.Service; readonly pubsub: PubSub.PubSub<WebhookEvent> },
+  { readonly service: LinqWebhooks.Service; readonly shutdown: Effect.Effect<void> },
   InvalidWebhookSignature
 > =>
   Effect.gen(function* () {
@@ -305,13 +315,25 @@ const build = (
     }).pipe(Effect.orDie)
     const verifier = yield* makeVerifier(options)
     const dedupe = Dedupe.make(settings.window, settings.capacity)
-    const membership = Membership.makeInMemory(settings.window, settings.capacity)
     const pubsub = yield* PubSub.bounded<WebhookEvent>(settings.bufferSize)
     const context = yield* Effect.context<never>()
     const runFork = Effect.runForkWith(context)
 
     const store = yield* Effect.serviceOption(LinqShared)
     const shared = Option.isSome(store) ? SharedDedupe.make(store.value, settings.window) : undefined
+    // With LinqShared, confirmations hear every replica's participant events (a sliding buffer:
+    // a slow confirmation never holds deliveries up; it reads the chat before its deadline anyway).
+    const ownMemory = Membership.makeInMemory(settings.window, settings.capacity)
+    const confirmations = Option.isSome(store)
+      ? yield* PubSub.sliding<ParticipantEvent>(settings.bufferSize)
+      : undefined
+    const sharedMembership =
+      Option.isSome(store) && confirmations !== undefined
+        ? SharedMembership.make(store.value, settings.window, ownMemory, confirmations)
+        : undefined
+    const membership = sharedMembership?.memory ?? ownMemory
+    const listening =
+      sharedMembership === undefined ? undefined : yield* Effect.forkDetach(sharedMembership.listen)
 
     const publish = (event: WebhookEvent): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -356,6 +378,8 @@ const build = (
         // Remembered before it is published: a subscriber that looks here after subscribing misses nothing.
         const remembered = isParticipantEvent(event) ? membership.note(event, now) : Effect.void
         return Effect.andThen(remembered, () => {
+          if (confirmations !== undefined && isParticipantEvent(event))
+            PubSub.publishUnsafe(confirmations, event)
           // Room now (the usual case): published without a timer.
           if (PubSub.publishUnsafe(pubsub, event))
             return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
@@ -461,22 +485,30 @@ const build = (
       receive,
       events: Stream.fromPubSub(pubsub),
       subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription),
+      subscribeParticipants:
+        confirmations === undefined
+          ? Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription)
+          : Effect.map(PubSub.subscribe(confirmations), Stream.fromSubscription),
       remembered: Effect.sync(() => dedupe.size()),
       latestParticipantEvents: (chatId, handles) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => membership.latest(chatId, handles, Number(now)))
     }
-    return { service, pubsub }
+    const shutdown = Effect.andThen(
+      PubSub.shutdown(pubsub),
+      Effect.all([
+        confirmations === undefined ? Effect.void : PubSub.shutdown(confirmations),
+        listening === undefined ? Effect.void : Fiber.interrupt(listening)
+      ])
+    )
+    return { service, shutdown }
   })
 
-/** `build` in a scope: the `PubSub` is shut down with it. */
+/** `build` in a scope: the `PubSub`s (and the shared confirmations' listener) are shut down with it. */
 const buildScoped = <E>(
-  built: Effect.Effect<
-    { readonly service: LinqWebhooks.Service; readonly pubsub: PubSub.PubSub<WebhookEvent> },
-    E
-  >
+  built: Effect.Effect<{ readonly service: LinqWebhooks.Service; readonly shutdown: Effect.Effect<void> }, E>
 ): Effect.Effect<LinqWebhooks.Service, E, Scope.Scope> =>
   Effect.map(
-    Effect.acquireRelease(built, ({ pubsub }) => PubSub.shutdown(pubsub)),
+    Effect.acquireRelease(built, ({ shutdown }) => shutdown),
     ({ service }) => service
   )
 
