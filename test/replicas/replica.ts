@@ -87,6 +87,12 @@ export interface CallsResult {
   readonly shared: number | null
 }
 
+/**
+ * These tests are about sharing, not about slow commands: on a loaded CI machine (2 cores, tsx
+ * children starting) a command may exceed the 200 ms default and fall back (the fault tests cover that).
+ */
+const COMMAND_TIMEOUT = "2 seconds"
+
 const send = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`)
 
 const goSignal = new Promise<void>((resolve) => {
@@ -126,7 +132,9 @@ const webhooks = (task: WebhooksTask) =>
   }).pipe(
     Effect.provide(
       LinqWebhooks.layer({ secret: task.secret }).pipe(
-        Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" }))
+        Layer.provideMerge(
+          LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:", commandTimeout: COMMAND_TIMEOUT })
+        )
       )
     )
   )
@@ -180,7 +188,11 @@ const confirm = (task: ConfirmTask) =>
         LinqHttpClient.layer({ apiKey: "sk_replica_test", baseUrl: task.baseUrl }).pipe(
           Layer.provide(NodeHttpClient.layerUndici)
         )
-      ).pipe(Layer.provideMerge(LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:" })))
+      ).pipe(
+        Layer.provideMerge(
+          LinqShared.layerRedis({ url: task.redisUrl, prefix: "replicas:", commandTimeout: COMMAND_TIMEOUT })
+        )
+      )
     )
   )
 
@@ -198,7 +210,11 @@ const calls = (task: CallsTask) => {
       ? http
       : http.pipe(
           Layer.provideMerge(
-            LinqShared.layerRedis({ url: task.redisUrl, prefix: task.prefix ?? "replicas:" })
+            LinqShared.layerRedis({
+              url: task.redisUrl,
+              prefix: task.prefix ?? "replicas:",
+              commandTimeout: COMMAND_TIMEOUT
+            })
           )
         )
   return Effect.gen(function* () {
