@@ -6,13 +6,15 @@
  * key that the transport quotes back, put the key in no error; the handle is
  * in no log line or span, whatever the outcome.
  */
+import { inspect } from "node:util"
 import { FetchHttpClient, HttpClient } from "effect/http"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
+import { ensureWebhookSubscription } from "@linq-effect/client"
 import { LinqHttpClient } from "@linq-effect/http"
 import { FakeLinq, Fault } from "@linq-effect/testing"
 import type { Exit } from "effect"
-import { Cause, ConfigProvider, Context, Effect, Layer, Option } from "effect"
+import { Cause, ConfigProvider, Context, Effect, Layer, Option, Redacted } from "effect"
 import type { Capture } from "./helpers.js"
 import { API_KEY, captured, errorOf, leaksOf, makeCapture, renderExit, runOperation } from "./helpers.js"
 
@@ -253,4 +255,57 @@ describe("secrets", () => {
       )
     }
   }
+
+  // Issue 15: the webhook signing secret Linq shows once, in the 201 of the subscription's creation.
+  describe("the webhook signing secret", () => {
+    const TARGET = "https://hooks.example.com/linq"
+    const SECRET = "whsec_c2VjcmV0LXNob3duLW9uY2UtYnktbGlucSE="
+
+    it.effect(
+      "ensureWebhookSubscription: in no value's printout, log line or span; readable only by Redacted.value",
+      () =>
+        Effect.gen(function* () {
+          const capture = makeCapture()
+          const fake = yield* FakeLinq
+          const exit = yield* ensureWebhookSubscription({ targetUrl: TARGET }).pipe(
+            captured(capture),
+            Effect.exit
+          )
+          expect(exit._tag).toBe("Success")
+          const [stored] = yield* fake.webhooks.subscriptions
+          const secret = stored?.signing_secret ?? "missing"
+          const value = exit._tag === "Success" ? exit.value : undefined
+          const printed = [String(value), JSON.stringify(value), inspect(value, { depth: 8 })]
+          expect(leaksOf(secret, [...printed, ...capture.logs, ...capture.spanTexts()])).toEqual([])
+          expect(capture.spans.length).toBeGreaterThan(0)
+          expect(Option.map(value?.signingSecret ?? Option.none(), Redacted.value)).toEqual(
+            Option.some(secret)
+          )
+        }).pipe(
+          Effect.provide(LinqHttpClient.layer({ apiKey: API_KEY }).pipe(Layer.provideMerge(FakeLinq.layer())))
+        )
+    )
+
+    it.effect("a 201 that is not the documented shape: the secret is cut out of the UnexpectedResponse", () =>
+      Effect.gen(function* () {
+        const capture = makeCapture()
+        const fake = yield* FakeLinq
+        yield* fake.inject(Fault.body(200, `{"subscriptions":[]}`), { route: "webhookSubscriptions" })
+        yield* fake.inject(Fault.body(201, `{"id":42,"signing_secret":"${SECRET}"}`), {
+          route: "webhookSubscriptions"
+        })
+        const exit = yield* ensureWebhookSubscription({ targetUrl: TARGET }).pipe(
+          captured(capture),
+          Effect.exit
+        )
+        expect(Option.map(errorOf(exit), (e) => e._tag)).toEqual(Option.some("UnexpectedResponse"))
+        expect(leaks(SECRET, exit, capture)).toEqual([])
+        expect(renderExit(exit).some((text) => text.includes("<redacted>"))).toBe(true)
+      }).pipe(
+        Effect.provide(
+          LinqHttpClient.layer({ apiKey: API_KEY, maxRetries: 0 }).pipe(Layer.provideMerge(FakeLinq.layer()))
+        )
+      )
+    )
+  })
 })

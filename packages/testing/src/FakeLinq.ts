@@ -23,8 +23,11 @@ import type { ConnectionDropped } from "./internal/faults.js"
 import * as Routes from "./internal/routes.js"
 import * as Server from "./internal/server.js"
 import * as State from "./internal/state.js"
+import * as Subscriptions from "./internal/subscriptions.js"
+import * as Webhooks from "./internal/webhooks.js"
 import type { FakeSeed, SeedChat } from "./Seed.js"
 import { DefaultChats, DefaultHandles, defaultSeed } from "./Seed.js"
+import type { FakeWebhookOptions, FakeWebhooks } from "./WebhookDelivery.js"
 
 export type { AnswerEncoding, ConnectionDropped, ViolationAnswer, ViolationKind }
 
@@ -45,7 +48,11 @@ export type { AnswerEncoding, ConnectionDropped, ViolationAnswer, ViolationKind 
  * - `messages`: the text of each rule violation's answer, by kind (Linq does
  *   not document its wording; try several); `violations`: its status, code
  *   (`undefined`: none) and message (wins over `messages`);
- * - `journalLimit`: how many of the latest requests the journal keeps (default: all).
+ * - `journalLimit`: how many of the latest requests the journal keeps (default: all);
+ * - `webhooks`: send signed `participant.added` / `participant.removed`
+ *   webhooks when a change is applied, as Linq does ({@link FakeWebhookOptions}:
+ *   target, secret, delay, duplicates, reordering, drops, retries, clock
+ *   skew); what was sent is in `fake.webhooks`. Default: none sent.
  *
  * @example
  * ```ts
@@ -70,6 +77,7 @@ export interface FakeLinqOptions {
   readonly messages?: Partial<Record<ViolationKind, string>> | undefined
   readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
   readonly journalLimit?: number | undefined
+  readonly webhooks?: FakeWebhookOptions | undefined
 }
 
 /**
@@ -142,7 +150,9 @@ export interface FakeLinqService {
   readonly pendingChanges: Effect.Effect<number>
   /** Waits until the queue is empty (on the fake's `Clock`). */
   readonly awaitQueue: Effect.Effect<void>
-  /** Back to the seed: queued changes dropped, faults cleared, journal emptied. */
+  /** The webhooks sent when changes were applied (the `webhooks` option), and their outcomes. */
+  readonly webhooks: FakeWebhooks
+  /** Back to the seed: queued changes and webhooks in flight dropped, faults cleared, journal emptied. */
   readonly reset: Effect.Effect<void>
   /**
    * The fake's HTTP app, which both transports serve (`InProcessClient.make(fake.handle)`):
@@ -176,11 +186,14 @@ export const make = (
   options: FakeLinqOptions = {}
 ): Effect.Effect<FakeLinqService, never, Scope.Scope> =>
   Effect.gen(function* () {
-    const state = yield* State.make(seed, options.queueDelay ?? defaultQueueDelay)
+    const subscriptions = yield* Subscriptions.make
+    const webhooks = yield* Webhooks.make(options.webhooks, subscriptions)
+    const state = yield* State.make(seed, options.queueDelay ?? defaultQueueDelay, webhooks.emit)
     const faults = yield* Faults.make
     const journal = yield* Journal.make(options.journalLimit)
     const handle = yield* Routes.make({
       state,
+      subscriptions,
       faults,
       journal,
       apiKey: Redacted.isRedacted(options.apiKey) ? Redacted.value(options.apiKey) : options.apiKey,
@@ -211,7 +224,10 @@ export const make = (
       clearJournal: journal.clear,
       pendingChanges: state.pendingChanges,
       awaitQueue: state.awaitQueue,
-      reset: Effect.all([state.reset, faults.clear, journal.clear], { discard: true }),
+      webhooks: webhooks.service,
+      reset: Effect.all([state.reset, webhooks.reset, subscriptions.reset, faults.clear, journal.clear], {
+        discard: true
+      }),
       handle
     }
   })

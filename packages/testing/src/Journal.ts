@@ -14,7 +14,29 @@ import type { Fault } from "./Fault.js"
  * @since 0.1.0
  * @category models
  */
-export type RouteName = "add" | "remove" | "getChat" | "checkImessage" | "checkRcs" | "unknown"
+export type RouteName =
+  | "add"
+  | "remove"
+  | "getChat"
+  | "checkImessage"
+  | "checkRcs"
+  | WebhookSubscriptionRoute
+  | "unknown"
+
+/**
+ * The webhook subscription routes, as the journal names them
+ * (`/v3/webhook-subscriptions[/{id}]`, `/v3/webhook-events`).
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type WebhookSubscriptionRoute =
+  | "createWebhookSubscription"
+  | "listWebhookSubscriptions"
+  | "getWebhookSubscription"
+  | "updateWebhookSubscription"
+  | "deleteWebhookSubscription"
+  | "listWebhookEvents"
 
 /**
  * How a request was answered:

@@ -14,7 +14,8 @@ import { type Answer, envelope, jsonContentType } from "./answers.js"
 const matches = (faultRoute: FaultRoute, route: RouteName): boolean =>
   faultRoute === "any" ||
   faultRoute === route ||
-  (faultRoute === "capability" && (route === "checkImessage" || route === "checkRcs"))
+  (faultRoute === "capability" && (route === "checkImessage" || route === "checkRcs")) ||
+  (faultRoute === "webhookSubscriptions" && (route.includes("Webhook") || route === "listWebhookEvents"))
 
 /** A new, empty fault script. Faults are tried in the order they were injected. */
 export const make = Effect.map(Ref.make<ReadonlyArray<ScriptedFault>>([]), (ref) => ({

@@ -59,9 +59,9 @@ export const route =
       const request = yield* HttpServerRequest.HttpServerRequest
       const context = yield* Effect.serviceOption(HttpRouter.RouteContext)
       const params: Incoming["params"] = Option.isSome(context) ? context.value.params : {}
-      // a chat route without a chat id (`/v3/chats//participants`) is no route; nor is a HEAD,
+      // a chat route with an empty chat id (`/v3/chats//participants`) is no route; nor is a HEAD,
       // which Effect 4's router hands to the GET route (FakeLinq serves no HEAD, as in 0.x)
-      const noChat = route !== "unknown" && !route.startsWith("check") && !params.chatId
+      const noChat = route !== "unknown" && Object.hasOwn(params, "chatId") && !params.chatId
       const noRoute = noChat || (route !== "unknown" && request.method === "HEAD")
       const [name, handler] = noRoute ? (["unknown", notFound] as const) : [route, routeHandler]
       const text = yield* Effect.orElseSucceed(request.text, () => "")

@@ -19,6 +19,7 @@ import {
 import type { ConnectionDropped } from "./faults.js"
 import { type Deps, type Incoming, notFound, route } from "./middleware.js"
 import type { ChangeResult, State } from "./state.js"
+import type { Subscriptions } from "./subscriptions.js"
 
 const encodeChat = Schema.encodeSync(Chat)
 
@@ -85,9 +86,14 @@ export type App = Effect.Effect<
 
 /** The fake's app: every route, and a 404 in Linq's envelope for anything else. */
 export const make = (
-  deps: Deps & { readonly state: State; readonly basePath: string; readonly overrides: ViolationOverrides }
+  deps: Deps & {
+    readonly state: State
+    readonly subscriptions: Subscriptions
+    readonly basePath: string
+    readonly overrides: ViolationOverrides
+  }
 ): Effect.Effect<App, never, Scope.Scope> => {
-  const { state } = deps
+  const { state, subscriptions } = deps
   const chatId = (request: Incoming) => request.params.chatId ?? ""
 
   // a malformed handle is answered by readHandle's own envelope (the error channel, merged back)
@@ -123,7 +129,8 @@ export const make = (
         "/v3/capability/check_imessage",
         route(deps, "checkImessage")(capability("iMessage"))
       ),
-      HttpRouter.route("POST", "/v3/capability/check_rcs", route(deps, "checkRcs")(capability("RCS")))
+      HttpRouter.route("POST", "/v3/capability/check_rcs", route(deps, "checkRcs")(capability("RCS"))),
+      ...subscriptionRoutes(deps, subscriptions)
     ],
     { prefix: deps.basePath === "" ? undefined : deps.basePath }
   )
@@ -145,4 +152,25 @@ export const make = (
         )
     )
   )
+}
+
+/** `/v3/webhook-subscriptions` and `/v3/webhook-events`, answered from the fake's subscriptions. */
+const subscriptionRoutes = (deps: Deps, subscriptions: Subscriptions) => {
+  const one = "/v3/webhook-subscriptions/:subscriptionId"
+  return [
+    HttpRouter.route(
+      "POST",
+      "/v3/webhook-subscriptions",
+      route(deps, "createWebhookSubscription")(subscriptions.create)
+    ),
+    HttpRouter.route(
+      "GET",
+      "/v3/webhook-subscriptions",
+      route(deps, "listWebhookSubscriptions")(subscriptions.list)
+    ),
+    HttpRouter.route("GET", one, route(deps, "getWebhookSubscription")(subscriptions.get)),
+    HttpRouter.route("PUT", one, route(deps, "updateWebhookSubscription")(subscriptions.update)),
+    HttpRouter.route("DELETE", one, route(deps, "deleteWebhookSubscription")(subscriptions.remove)),
+    HttpRouter.route("GET", "/v3/webhook-events", route(deps, "listWebhookEvents")(subscriptions.events))
+  ]
 }

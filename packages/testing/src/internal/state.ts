@@ -6,12 +6,25 @@
  *
  * @internal
  */
-import type { Chat, GroupChatRuleViolation, ServiceType } from "@linq-effect/core"
+import type { Chat, ChatHandle, GroupChatRuleViolation, ServiceType } from "@linq-effect/core"
 import { GroupChatRules } from "@linq-effect/core"
 import { DateTime, Duration, Effect, FiberSet, Option, Ref } from "effect"
 import type { FakeSeed, SeedChat } from "../Seed.js"
 import { chatFromSeed } from "../Seed.js"
 import * as Ids from "./ids.js"
+
+/**
+ * A change the queue applied: the chat after it and the participant entry
+ * it added or marked removed (what a `participant.added` / `.removed`
+ * webhook reports).
+ */
+export interface AppliedChange {
+  readonly op: "add" | "remove"
+  readonly chatId: string
+  readonly handle: string
+  readonly participant: ChatHandle
+  readonly at: DateTime.Utc
+}
 
 /** What became of an add or a remove. */
 export type ChangeResult =
@@ -75,8 +88,30 @@ const step = (
   return [{ _tag: "Accepted" }, commit ? withChat(data, apply(change, chat, now)) : data]
 }
 
-/** The state, made from a seed for the lifetime of the scope. */
-export const make = (seed: FakeSeed, queueDelay: Duration.Input) =>
+/** The entry `change` left in `data` (the new one of an add, the first removed one of a remove). */
+const appliedOf = (data: Data, change: Change, at: DateTime.Utc): Option.Option<AppliedChange> =>
+  Option.map(
+    Option.fromNullishOr(
+      data.chats
+        .get(change.chatId)
+        ?.handles.find((h) =>
+          change.op === "add"
+            ? h.id === change.id
+            : h.status === "removed" && h.left_at === at && GroupChatRules.sameHandle(h.handle, change.handle)
+        )
+    ),
+    (participant) => ({ op: change.op, chatId: change.chatId, handle: change.handle, participant, at })
+  )
+
+/**
+ * The state, made from a seed for the lifetime of the scope; `onApplied`
+ * hears of every change once applied (the webhooks' source).
+ */
+export const make = (
+  seed: FakeSeed,
+  queueDelay: Duration.Input,
+  onApplied: (applied: AppliedChange) => Effect.Effect<void> = () => Effect.void
+) =>
   Effect.gen(function* () {
     const initial: Data = {
       chats: new Map(seed.chats.map((c) => [c.id, chatFromSeed(c)])),
@@ -92,11 +127,22 @@ export const make = (seed: FakeSeed, queueDelay: Duration.Input) =>
       Effect.gen(function* () {
         const now = yield* DateTime.now
         const change: Change = { op, chatId, handle, id: yield* Ids.uuid }
-        const result = yield* Ref.modify(ref, (data) => step(data, change, now, !queued))
-        if (queued && result._tag === "Accepted") {
-          const later = Effect.flatMap(DateTime.now, (at) =>
-            Ref.update(ref, (data) => step(data, change, at, true)[1])
+        // Applies `change` at `at`, and tells `onApplied` when it was applied.
+        const commit = (at: DateTime.Utc) =>
+          Effect.flatMap(
+            Ref.modify(ref, (data) => {
+              const [result, next] = step(data, change, at, true)
+              const applied = result._tag === "Accepted" ? appliedOf(next, change, at) : Option.none()
+              return [[result, applied] as const, next]
+            }),
+            ([result, applied]) =>
+              Effect.as(Option.match(applied, { onNone: () => Effect.void, onSome: onApplied }), result)
           )
+        const result = queued
+          ? yield* Ref.modify(ref, (data) => step(data, change, now, false))
+          : yield* commit(now)
+        if (queued && result._tag === "Accepted") {
+          const later = Effect.flatMap(DateTime.now, commit)
           // forked from an uninterruptible region: the queued fiber itself must stay interruptible
           yield* FiberSet.run(queue, Effect.interruptible(Effect.delay(later, delay)))
         }
