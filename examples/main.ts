@@ -12,10 +12,12 @@ import * as AddParticipant from "./add-participant.js"
 import * as BatchAdd from "./batch-add.js"
 import * as Membership from "./membership.js"
 import * as Onboarding from "./onboarding.js"
+import * as People from "./people.js"
 import * as RemoveParticipant from "./remove-participant.js"
 import * as RuleViolations from "./rule-violations.js"
 import { layerFromEnv, type ScenarioTag } from "./Scenario.js"
 import * as Telemetry from "./telemetry.js"
+import * as Webhooks from "./webhooks.js"
 
 const examples: ReadonlyArray<
   readonly [string, Effect.Effect<void, unknown, LinqHttpClient | ScenarioTag | HttpClient.HttpClient>]
@@ -25,7 +27,9 @@ const examples: ReadonlyArray<
   ["handle every group-chat rule violation", RuleViolations.program],
   ["add several handles, two at a time", BatchAdd.program],
   ["a user's onboarding service (see onboarding.test.ts for its test)", Onboarding.program],
+  ["webhooks: a sync confirmed by webhooks, not polling (its own FakeLinqs)", Webhooks.program],
   ["group membership: read a chat, a batch, a sync, the three rule modes", Membership.program],
+  ["one person across many chats: list, offboard (dry run, applied, again), onboard, leave", People.program],
   ["export the SDK's spans and metrics with OpenTelemetry (its own FakeLinq, one 503)", Telemetry.program]
 ]
 
@@ -74,7 +78,7 @@ const embedded = Effect.scoped(
     )
     const journal = yield* fake.journal
     yield* Console.log(
-      `\nThe embedded FakeLinq answered ${journal.length} requests (the membership steps counted theirs above); nothing left the machine.`
+      `\nThe embedded FakeLinq answered ${journal.length} requests (the membership and people steps counted theirs above); nothing left the machine.`
     )
   })
 )

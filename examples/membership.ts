@@ -170,7 +170,10 @@ export const saysNothing = {
 } as const
 
 /** Runs a part against a fake over loopback, through the given HttpClient. */
-const against = <A, E>(fake: { readonly baseUrl: string }, part: Effect.Effect<A, E, LinqHttpClient>) =>
+export const against = <A, E>(
+  fake: { readonly baseUrl: string },
+  part: Effect.Effect<A, E, LinqHttpClient>
+) =>
   Effect.scoped(
     Effect.flatMap(
       LinqHttpClient.make({ apiKey: "demo-key", baseUrl: fake.baseUrl, maxRetries: 1 }),

@@ -5,7 +5,7 @@
 // 1. packs each one with `pnpm pack` and checks what the tarball holds and
 //    its manifest (no workspace: ranges, no @effect/platform or @effect/schema
 //    anywhere, peer `effect` alone (plus the optional @effect/platform-node of
-//    testing), `engines.node` exactly the Node lines this script tests);
+//    testing, and of http with redis, for LinqShared), `engines.node` exactly the Node lines this script tests);
 // 2. installs the tarballs into a fresh app next to effect@4.1.0 with plain
 //    `npm install` from the npm registry, with npm's default (strict) peer
 //    resolution (no --legacy-peer-deps, no --force), then `npm ls` must find
@@ -78,14 +78,20 @@ try {
     if (/@effect\/(platform|schema)"/.test(text))
       fail(`${tarball} still names @effect/platform or @effect/schema`)
     const peers = Object.keys(manifest.peerDependencies ?? {}).sort()
-    const allowed = name === "testing" ? ["@effect/platform-node", "effect"] : ["effect"]
+    const allowed =
+      name === "testing"
+        ? ["@effect/platform-node", "effect"]
+        : name === "http"
+          ? ["@effect/platform-node", "effect", "redis"]
+          : ["effect"]
     if (JSON.stringify(peers) !== JSON.stringify(allowed)) {
       fail(`${tarball}: peers ${peers.join(", ")}, expected ${allowed.join(", ")}`)
     }
     if (manifest.peerDependencies.effect !== "^4.1.0")
       fail(`${tarball}: peer effect ${manifest.peerDependencies.effect}`)
-    if (name === "testing" && manifest.peerDependenciesMeta?.["@effect/platform-node"]?.optional !== true) {
-      fail(`${tarball}: @effect/platform-node must be an optional peer`)
+    for (const optional of peers.filter((peer) => peer !== "effect")) {
+      if (manifest.peerDependenciesMeta?.[optional]?.optional !== true)
+        fail(`${tarball}: ${optional} must be an optional peer`)
     }
     if (manifest.engines?.node !== ENGINES) {
       fail(

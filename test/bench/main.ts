@@ -14,7 +14,9 @@
  *
  * Env: `BENCH_QUICK=1` (or `--quick`) tiny counts; `BENCH_KINDS=length,chunked`
  * a subset of the kinds; `BENCH_CLIENTS=a,b` a subset of clients;
- * `BENCH_ONLY=throughput,memory,bundle` a subset of the runs;
+ * `BENCH_ONLY=throughput,memory,bundle` a subset of the runs (`replicas`, not
+ * in the default set since it needs redis-server: the shared rate limit and
+ * duplicate window, see replicas.ts);
  * `BENCH_MEMORY=undici,fetch` the memory run over both transports (default
  * undici); `BENCH_GZIP=default` leaves the undici clients without
  * compression (see clients.ts); `BENCH_SDK=source` this SDK through tsx
@@ -26,6 +28,7 @@ import { fileURLToPath } from "node:url"
 import { type BundleReport, runBundle } from "./bundle.js"
 import { type BenchClient, makeClients, selectedClientIds } from "./clients.js"
 import { type MemoryResult, runMemory } from "./memory.js"
+import { runReplicasBench } from "./replicas.js"
 import {
   find,
   fmt,
@@ -314,6 +317,11 @@ const main = async () => {
       const part = await runBundlePart()
       bundle = part.bundle
       targets.push(part.target)
+    }
+    // Opt-in (it needs redis-server): `BENCH_ONLY=replicas pnpm bench`.
+    if (only.includes("replicas")) {
+      await runReplicasBench()
+      log()
     }
   } finally {
     await server.close()

@@ -3,12 +3,15 @@
  * sources), offline, against a FakeLinq served on 127.0.0.1 for it alone:
  * `LINQ_API_V3_BASE_URL` and `LINQ_API_V3_API_KEY` point
  * `LinqHttpClient.layerConfig()` at the fake, and `offline.mjs` refuses any
- * connection that is not loopback.
+ * connection that is not loopback. A program that uses `LinqShared` also gets
+ * `LINQ_REDIS_URL`, a redis-server of its own (test/replicas/redisServer.ts).
  */
 import { spawn } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { FakeLinq } from "@linq-effect/testing"
 import { Effect } from "effect"
+import * as RedisServer from "../replicas/redisServer.js"
 import { root } from "./blocks.js"
 
 export interface ProgramRun {
@@ -59,15 +62,24 @@ const spawnProgram = (file: string, env: Record<string, string>, timeoutMs: numb
     })
   })
 
-/** Runs the program at `file` against a fresh FakeLinq; never fails, the result says what happened. */
+/**
+ * Runs the program at `file` against a fresh FakeLinq (and, for a program that
+ * uses `LinqShared`, a redis-server of its own at `LINQ_REDIS_URL`); never
+ * fails, the result says what happened.
+ */
 export const runProgram = (file: string, timeoutMs: number): Promise<ProgramRun> =>
   Effect.runPromise(
     Effect.scoped(
       Effect.gen(function* () {
         const fake = yield* FakeLinq.serve()
+        const redis = readFileSync(file, "utf8").includes("LinqShared") ? yield* RedisServer.start : undefined
         return yield* spawnProgram(
           file,
-          { LINQ_API_V3_BASE_URL: fake.baseUrl, LINQ_API_V3_API_KEY: "readme-test-key" },
+          {
+            LINQ_API_V3_BASE_URL: fake.baseUrl,
+            LINQ_API_V3_API_KEY: "readme-test-key",
+            ...(redis === undefined ? {} : { LINQ_REDIS_URL: redis.url })
+          },
           timeoutMs
         )
       })

@@ -12,7 +12,7 @@ import { join } from "node:path"
 
 const root = join(import.meta.dirname, "..", "..")
 const read = (...path: ReadonlyArray<string>) => readFileSync(join(root, ...path), "utf8")
-const packages = ["core", "http", "client", "testing"]
+const packages = ["core", "http", "client", "testing", "webhooks"]
 
 const sources = (dir: string): ReadonlyArray<string> =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

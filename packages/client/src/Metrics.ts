@@ -15,7 +15,9 @@ import * as internal from "./internal/metrics.js"
 /**
  * `linq_client_calls_total`: a counter of calls, with the attributes `operation`
  * (`addParticipant`, `removeParticipant`, `getChat`, `checkCapability`,
- * `addParticipants`, `removeParticipants`, `syncParticipants`, `awaitMembership`) and `outcome`
+ * `addParticipants`, `removeParticipants`, `syncParticipants`, `awaitMembership`,
+ * `offboardParticipant`, `onboardParticipant`, `leaveChat`, and `listChats`
+ * once per page read) and `outcome`
  * (`success`, the error's tag such as `InvalidRequest`, or `interrupted`).
  *
  * @example

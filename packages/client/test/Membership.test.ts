@@ -10,8 +10,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { addParticipant, awaitMembership, callsTotal, removeParticipant } from "@linq-effect/client"
 import type { MembershipPending } from "@linq-effect/core"
 import { FakeLinq, Fault } from "@linq-effect/testing"
-import { Effect, Fiber, Layer, Metric, Option, Tracer } from "effect"
+import { Effect, Fiber, Layer, Metric, Option } from "effect"
 import { TestClock } from "effect/testing"
+import { captureSpans } from "../../http/test/testkit.js"
 import { awaitCount, C, count, deliver, events, reads, routes, settle } from "./webhooks.js"
 
 const running = <A, E>(fiber: Fiber.Fiber<A, E>) => fiber.pollUnsafe() === undefined
@@ -377,20 +378,7 @@ it.effect("metered as awaitMembership, by outcome", () =>
 )
 
 it.effect("spanned: its source and counts, never a handle or the chat id", () => {
-  const spans: Array<Tracer.Span> = []
-  const capture = Layer.effect(
-    Tracer.Tracer,
-    Effect.map(Effect.tracer, (base) =>
-      Tracer.make({
-        span: (options) => {
-          const span = base.span(options)
-          spans.push(span)
-          return span
-        },
-        context: base.context
-      })
-    )
-  )
+  const { spans, layer: capture } = captureSpans()
   return Effect.gen(function* () {
     yield* deliver("participant.removed", chat, dave)
     yield* awaitMembership(chat, { removed: [dave] }, { timeout: "1 second" })

@@ -26,6 +26,8 @@ import {
 import {
   CrossServiceAddition,
   NotAGroupChat,
+  type NotAnIMessageGroup,
+  type OwnNumberNotInChat,
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
   TooFewParticipants
@@ -126,6 +128,15 @@ export type AddRuleViolation =
  * @category unions
  */
 export type RemoveRuleViolation = NotAGroupChat | TooFewParticipants | ParticipantNotInChat
+
+/**
+ * The rule violations your own number's leave can meet
+ * (`GroupChatRules.checkLeave`).
+ *
+ * @since 1.0.0
+ * @category unions
+ */
+export type LeaveRuleViolation = NotAGroupChat | NotAnIMessageGroup | OwnNumberNotInChat | TooFewParticipants
 
 /**
  * @since 0.1.0
@@ -319,3 +330,20 @@ export const SyncParticipantsError = Schema.Union([
   LinqApiError,
   LinqTransportError
 ])
+
+/**
+ * Everything `leaveChat` can fail with: a bad chat id or per-call option
+ * (`timeout`, `maxRetries`, `headers`, `confirm`), a leave the rules refuse (checked on a read of the chat before the leave is sent), or the
+ * read or the leave failing; with `confirm`, `MembershipPending` when the
+ * leave does not show in time.
+ *
+ * @since 1.0.0
+ * @category unions
+ */
+export type LeaveChatError =
+  | InvalidChatId
+  | InvalidOption
+  | LeaveRuleViolation
+  | LinqApiError
+  | LinqTransportError
+  | MembershipPending

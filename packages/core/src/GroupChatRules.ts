@@ -8,6 +8,8 @@
  *   (cross-service additions are not allowed).
  * - Remove: group chats only; the handle must be in the chat; 3 or more
  *   participants must remain.
+ * - Leave (your own number, `POST /v3/chats/{chatId}/leave`): iMessage groups
+ *   only, with 4 or more active participants, your number (`is_me`) among them.
  *
  * @since 0.1.0
  */
@@ -17,11 +19,13 @@ import { isKnownService } from "./Chat.js"
 import {
   CrossServiceAddition,
   NotAGroupChat,
+  NotAnIMessageGroup,
+  OwnNumberNotInChat,
   ParticipantAlreadyInChat,
   ParticipantNotInChat,
   TooFewParticipants
 } from "./RuleViolations.js"
-import type { AddRuleViolation, RemoveRuleViolation } from "./Errors.js"
+import type { AddRuleViolation, LeaveRuleViolation, RemoveRuleViolation } from "./Errors.js"
 import type { ServiceType } from "./ServiceType.js"
 
 /**
@@ -135,6 +139,60 @@ export const checkRemove = (chat: Chat, handle: string): Option.Option<RemoveRul
   if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId, handle }))
   if (!isParticipant(chat, handle)) return Option.some(new ParticipantNotInChat({ chatId, handle }))
   // Every entry of the handle goes, and a participant listed twice is still one participant.
+  const remaining = countParticipants(chat.handles.filter((h) => !sameHandle(h.handle, handle)))
+  if (remaining < MIN_GROUP_PARTICIPANTS) {
+    return Option.some(new TooFewParticipants({ chatId, handle, participants: remaining }))
+  }
+  return Option.none()
+}
+
+/**
+ * The chat's own number as an active participant: the first active handle
+ * marked `is_me`, if any.
+ *
+ * @since 1.0.0
+ * @category getters
+ */
+export const ownHandle = (chat: Chat): Option.Option<ChatHandle> =>
+  Option.fromNullishOr(chat.handles.find((h) => h.is_me === true && isActive(h)))
+
+/**
+ * Checks your own number leaving `chat` (`POST /v3/chats/{chatId}/leave`):
+ * a group chat (`NotAGroupChat`), on iMessage (`NotAnIMessageGroup`), your
+ * number (`is_me`) an active member (`OwnNumberNotInChat`), and 4 or more
+ * active members, so that 3 or more remain (`TooFewParticipants`, with the
+ * number that would remain). The same as {@link checkRemove} of your number,
+ * plus the iMessage rule.
+ *
+ * @returns the first rule the leave would break, or `None` if it is allowed.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { GroupChatRules } from "@linq-effect/core"
+ * import { getChat } from "@linq-effect/client"
+ *
+ * const canLeave = (chatId: string) =>
+ *   Effect.map(getChat(chatId), (chat) => Option.isNone(GroupChatRules.checkLeave(chat)))
+ * ```
+ *
+ * @since 1.0.0
+ * @category rules
+ */
+export const checkLeave = (chat: Chat): Option.Option<LeaveRuleViolation> => {
+  const chatId = chat.id
+  if (!chat.is_group) return Option.some(new NotAGroupChat({ chatId }))
+  if (chat.service !== "iMessage") {
+    return Option.some(
+      new NotAnIMessageGroup({
+        chatId,
+        ...(chat.service === undefined || chat.service === null ? {} : { chatService: chat.service })
+      })
+    )
+  }
+  const me = ownHandle(chat)
+  if (Option.isNone(me)) return Option.some(new OwnNumberNotInChat({ chatId }))
+  const handle = me.value.handle
   const remaining = countParticipants(chat.handles.filter((h) => !sameHandle(h.handle, handle)))
   if (remaining < MIN_GROUP_PARTICIPANTS) {
     return Option.some(new TooFewParticipants({ chatId, handle, participants: remaining }))

@@ -87,3 +87,21 @@ export const ParticipantRemoveResponse = Schema.Struct(queuedFields).annotate({
  * @category models
  */
 export type ParticipantRemoveResponse = typeof ParticipantRemoveResponse.Type
+
+/**
+ * The answer to `POST /v3/chats/{chatId}/leave`: your number's leave is
+ * queued (`status: "accepted"`); Linq sends `participant.removed` once done.
+ * Every field is optional; unknown fields are ignored.
+ *
+ * @since 1.0.0
+ * @category schemas
+ */
+export const LeaveChatResponse = Schema.Struct(queuedFields).annotate({
+  identifier: "LeaveChatResponse"
+})
+
+/**
+ * @since 1.0.0
+ * @category models
+ */
+export type LeaveChatResponse = typeof LeaveChatResponse.Type

@@ -1,9 +1,10 @@
 /**
- * The group-chat rule violations, as tagged errors: an add or a removal that
- * Linq's rules refuse (a direct message, another messaging service, fewer
- * than 3 participants left, already in, not in). Each carries `chatId` (and
- * `handle` where one is involved) and, when the server reported it, its
- * `status`, `code` and `traceId`.
+ * The group-chat rule violations, as tagged errors: an add, a removal or a
+ * leave that Linq's rules refuse (a direct message, another messaging
+ * service, fewer than 3 participants left, already in, not in; for a leave,
+ * a group that is not iMessage or does not hold your number). Each carries
+ * `chatId` (and `handle` where one is involved) and, when the server
+ * reported it, its `status`, `code` and `traceId`.
  *
  * @since 0.1.0
  */
@@ -109,5 +110,39 @@ export class ParticipantNotInChat extends Schema.TaggedError<ParticipantNotInCha
 }) {
   override get message(): string {
     return `The participant is not in chat ${this.chatId}`
+  }
+}
+
+/**
+ * Your number can leave only an iMessage group (`POST /v3/chats/{chatId}/leave`):
+ * this group is on another service (`chatService`, when the chat says).
+ *
+ * @since 1.0.0
+ * @category group-chat rule violations
+ */
+export class NotAnIMessageGroup extends Schema.TaggedError<NotAnIMessageGroup>()("NotAnIMessageGroup", {
+  chatId: Schema.String,
+  chatService: Schema.optionalKey(Schema.String),
+  ...ServerAnswer
+}) {
+  override get message(): string {
+    const service = this.chatService === undefined ? "" : ` (it is ${this.chatService})`
+    return `Chat ${this.chatId} is not an iMessage group${service}: your number can leave iMessage groups only`
+  }
+}
+
+/**
+ * Your own number (the handle marked `is_me`) is not an active member of the
+ * chat, so it cannot leave it.
+ *
+ * @since 1.0.0
+ * @category group-chat rule violations
+ */
+export class OwnNumberNotInChat extends Schema.TaggedError<OwnNumberNotInChat>()("OwnNumberNotInChat", {
+  chatId: Schema.String,
+  ...ServerAnswer
+}) {
+  override get message(): string {
+    return `Your number is not an active member of chat ${this.chatId}: there is nothing to leave`
   }
 }

@@ -6,6 +6,7 @@
  */
 export * from "./ApiErrors.js"
 export * from "./Chat.js"
+export * from "./ChatList.js"
 export * from "./ChatId.js"
 export * from "./ErrorEnvelope.js"
 export * from "./Errors.js"

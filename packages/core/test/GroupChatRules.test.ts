@@ -421,3 +421,36 @@ describe("GroupChatRules properties", () => {
     }
   )
 })
+
+describe("checkLeave (your number leaving)", () => {
+  const me = (fields: Partial<ChatHandle> = {}) => member(NEW, { is_me: true, ...fields })
+  const { checkLeave, ownHandle } = GroupChatRules
+
+  it("allows an iMessage group of 4 or more active members, ours among them", () => {
+    expect(checkLeave(makeChat([me(), member(ANN), member(BOB), member(CY)]))).toEqual(Option.none())
+    expect(
+      checkLeave(makeChat([member(ANN), me(), member(BOB), member(CY), member(DEE), left(NEW)]))
+    ).toEqual(Option.none())
+    expect(Option.map(ownHandle(makeChat([member(ANN), me()])), (h) => h.handle)).toEqual(Option.some(NEW))
+  })
+
+  it("refuses, in this order: not a group, not iMessage, ours not active, fewer than 4", () => {
+    const dm = violation(checkLeave(makeChat([me(), member(ANN)], { is_group: false })))
+    expect(dm).toBeInstanceOf(NotAGroupChat)
+    for (const service of ["RCS", "SMS", null] as const) {
+      const other = violation(checkLeave(makeChat([me(), member(ANN), member(BOB), member(CY)], { service })))
+      expect(other._tag).toBe("NotAnIMessageGroup")
+      expect(other).toEqual(
+        service === null ? expect.not.objectContaining({ chatService: expect.anything() }) : expect.anything()
+      )
+    }
+    expect(violation(checkLeave(four()))._tag).toBe("OwnNumberNotInChat")
+    expect(violation(checkLeave(makeChat([me({ status: "left" }), ...four().handles])))._tag).toBe(
+      "OwnNumberNotInChat"
+    )
+    const small = violation(checkLeave(makeChat([me(), member(ANN), member(BOB), removed(CY)])))
+    expect(small).toBeInstanceOf(TooFewParticipants)
+    expect(small).toMatchObject({ handle: NEW, participants: 2 })
+    expect(small.message).not.toContain(NEW)
+  })
+})

@@ -200,6 +200,15 @@ export interface LinqRequest<A, I, V extends { readonly _tag: string }> extends 
    */
   readonly path: string
   readonly params?: Readonly<Record<string, string>> | undefined
+  /**
+   * The query string, e.g. `{ to, limit: "20", cursor }` for `GET /v3/chats`:
+   * each defined value is sent (percent-encoded), an `undefined` one is left
+   * out. It is not part of the span name or the `route` metric tag, which
+   * stay the path template.
+   *
+   * @since 1.0.0
+   */
+  readonly urlParams?: Readonly<Record<string, string | undefined>> | undefined
   /** Sent as JSON when present (DELETE included). */
   readonly body?: unknown
   /** The documented 2xx body. */

@@ -7,3 +7,4 @@
 export * as ErrorMapping from "./ErrorMapping.js"
 export * from "./LinqHttpClient.js"
 export * as RetryPolicy from "./RetryPolicy.js"
+export * from "./LinqShared.js"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chat, ParticipantRemoveResponse } from "@linq-effect/core"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Schema } from "effect"
 import { HttpClientRequest } from "effect/http"
 import * as fc from "fast-check"
 import { readFileSync } from "node:fs"
@@ -40,6 +40,29 @@ describe("LinqHttpClient request shape", () => {
       expect(request.bodyText).toBe(`{"handle":"${HANDLE}"}`)
       expect(request.body).toStrictEqual({ handle: HANDLE })
     }).pipe(Effect.provide(linqLayer([Answer.accepted()])))
+  )
+
+  it.effect(
+    "urlParams become the query string (percent-encoded, undefined ones left out), the path stays the template",
+    () =>
+      Effect.gen(function* () {
+        const client = yield* LinqHttpClient
+        const recorder = yield* Recorder
+        yield* client.execute({
+          method: "GET",
+          path: "/v3/chats",
+          urlParams: { to: "+12025550102", from: undefined, limit: "100", cursor: "a b&c" },
+          response: Schema.Struct({ chats: Schema.Array(Schema.Unknown) })
+        })
+        const request = yield* recorder.request(0)
+        expect(request.url.pathname).toBe(new URL(`${BASE_URL}/v3/chats`).pathname)
+        expect(request.url.search).toBe("?to=%2B12025550102&limit=100&cursor=a+b%26c")
+        expect([...request.url.searchParams]).toEqual([
+          ["to", "+12025550102"],
+          ["limit", "100"],
+          ["cursor", "a b&c"]
+        ])
+      }).pipe(Effect.provide(linqLayer([Answer.json(200, { chats: [] })])))
   )
 
   it.effect("a DELETE carries its JSON body", () =>

@@ -104,15 +104,23 @@ export interface AnswerLost {
 export type Fault = Respond | Delay | Hang | Disconnect | AnswerLost
 
 /**
- * Which requests a scripted fault applies to: the add, remove, get-chat or
- * capability-check routes, the webhook subscription routes
+ * Which requests a scripted fault applies to: the add, remove, get-chat,
+ * chat-list, leave or capability-check routes, the webhook subscription routes
  * (`"webhookSubscriptions"`: `/v3/webhook-subscriptions[/{id}]` and
  * `/v3/webhook-events`), or `"any"` request (unknown routes included).
  *
  * @since 0.1.0
  * @category models
  */
-export type FaultRoute = "add" | "remove" | "getChat" | "capability" | "webhookSubscriptions" | "any"
+export type FaultRoute =
+  | "add"
+  | "remove"
+  | "getChat"
+  | "listChats"
+  | "leave"
+  | "capability"
+  | "webhookSubscriptions"
+  | "any"
 
 /**
  * Options of `FakeLinq`'s `inject`: the route (default `"any"`) and how many

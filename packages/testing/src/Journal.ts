@@ -18,6 +18,8 @@ export type RouteName =
   | "add"
   | "remove"
   | "getChat"
+  | "listChats"
+  | "leave"
   | "checkImessage"
   | "checkRcs"
   | WebhookSubscriptionRoute

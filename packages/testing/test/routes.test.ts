@@ -299,7 +299,9 @@ describe("FakeLinq routes (in-process)", () => {
   it.effect("unknown routes and methods → 404 envelope", () =>
     Effect.gen(function* () {
       const cases = [
-        send("GET", "/v3/chats"),
+        send("DELETE", "/v3/chats"),
+        send("GET", `${chatPath(C.iMessageGroup)}/leave`),
+        send("DELETE", `${chatPath(C.iMessageGroup)}/leave`),
         send("PUT", participantsPath(C.iMessageGroup), { json: { handle: H.newcomer } }),
         send("GET", participantsPath(C.iMessageGroup)),
         send("HEAD", chatPath(C.iMessageGroup)),

@@ -26,15 +26,20 @@ import {
   Duration,
   Effect,
   Exit,
+  Fiber,
   Layer,
+  Option,
   PubSub,
   Redacted,
   Schema,
   Stream
 } from "effect"
+import { LinqShared } from "@linq-effect/http"
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "effect/http"
 import * as Dedupe from "./internal/dedupe.js"
 import * as Membership from "./internal/membership.js"
+import * as SharedDedupe from "./internal/sharedDedupe.js"
+import * as SharedMembership from "./internal/sharedMembership.js"
 import {
   type InvalidWebhookSignature,
   makeVerifier,
@@ -197,6 +202,14 @@ export declare namespace LinqWebhooks {
       chatId: string,
       handles: ReadonlyArray<string>
     ) => Effect.Effect<ReadonlyArray<ParticipantEvent>>
+    /**
+     * What confirmations (`awaitMembership`) listen to: the participant events
+     * taken in from this moment, by this replica or, with a `LinqShared` in
+     * context, by any replica (over Redis pub/sub), for as long as the scope
+     * lasts. Unlike {@link subscribe}, an event may show on every replica:
+     * process events from `events` / `subscribe`, where each is taken in once.
+     */
+    readonly subscribeParticipants: Effect.Effect<Stream.Stream<WebhookEvent>, never, Scope.Scope>
   }
 }
 
@@ -286,7 +299,7 @@ export const make = (
 const build = (
   options: LinqWebhooksOptions
 ): Effect.Effect<
-  { readonly service: LinqWebhooks.Service; readonly pubsub: PubSub.PubSub<WebhookEvent> },
+  { readonly service: LinqWebhooks.Service; readonly shutdown: Effect.Effect<void> },
   InvalidWebhookSignature
 > =>
   Effect.gen(function* () {
@@ -302,29 +315,77 @@ const build = (
     }).pipe(Effect.orDie)
     const verifier = yield* makeVerifier(options)
     const dedupe = Dedupe.make(settings.window, settings.capacity)
-    const membership = Membership.makeInMemory(settings.window, settings.capacity)
     const pubsub = yield* PubSub.bounded<WebhookEvent>(settings.bufferSize)
     const context = yield* Effect.context<never>()
     const runFork = Effect.runForkWith(context)
+
+    const store = yield* Effect.serviceOption(LinqShared)
+    const shared = Option.isSome(store) ? SharedDedupe.make(store.value, settings.window) : undefined
+    // With LinqShared, confirmations hear every replica's participant events (a sliding buffer:
+    // a slow confirmation never holds deliveries up; it reads the chat before its deadline anyway).
+    const ownMemory = Membership.makeInMemory(settings.window, settings.capacity)
+    const confirmations = Option.isSome(store)
+      ? yield* PubSub.sliding<ParticipantEvent>(settings.bufferSize)
+      : undefined
+    const sharedMembership =
+      Option.isSome(store) && confirmations !== undefined
+        ? SharedMembership.make(store.value, settings.window, ownMemory, confirmations)
+        : undefined
+    const membership = sharedMembership?.memory ?? ownMemory
+    const listening =
+      sharedMembership === undefined ? undefined : yield* Effect.forkDetach(sharedMembership.listen)
 
     const publish = (event: WebhookEvent): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) => {
         if (!dedupe.claim(event.eventId, Number(now))) {
           return Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
         }
-        const unavailable = (description: string) => {
+        if (shared === undefined) return takeIn(event, Number(now), Effect.void)
+        // Shared: the first replica to claim the id takes the event in; a dead store is a 503, never a double.
+        return Effect.matchEffect(shared.claim(event.eventId), {
+          onFailure: (error) => {
+            dedupe.release(event.eventId)
+            return Effect.fail(
+              new WebhookUnavailable({
+                eventId: event.eventId,
+                description: `the shared duplicate window is unavailable (${error.reason}): ${error.description}`
+              })
+            )
+          },
+          onSuccess: (release) =>
+            release === undefined
+              ? Effect.succeed<WebhookReceipt>({ status: "duplicate", event })
+              : takeIn(event, Number(now), release)
+        }).pipe(Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))))
+      })
+
+    /** Publishes a claimed event; one that cannot be taken in is given back, so that Linq's retry is accepted. */
+    const takeIn = (
+      event: WebhookEvent,
+      now: number,
+      releaseShared: Effect.Effect<void>
+    ): Effect.Effect<WebhookReceipt, WebhookUnavailable> =>
+      Effect.suspend(() => {
+        const release = () => {
           dedupe.release(event.eventId)
-          return Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
+          return releaseShared
         }
+        const unavailable = (description: string) =>
+          Effect.andThen(
+            release(),
+            Effect.fail(new WebhookUnavailable({ eventId: event.eventId, description }))
+          )
         // Remembered before it is published: a subscriber that looks here after subscribing misses nothing.
-        const remembered = isParticipantEvent(event) ? membership.note(event, Number(now)) : Effect.void
+        const remembered = isParticipantEvent(event) ? membership.note(event, now) : Effect.void
         return Effect.andThen(remembered, () => {
+          if (confirmations !== undefined && isParticipantEvent(event))
+            PubSub.publishUnsafe(confirmations, event)
           // Room now (the usual case): published without a timer.
           if (PubSub.publishUnsafe(pubsub, event))
             return Effect.succeed<WebhookReceipt>({ status: "accepted", event })
           return PubSub.publish(pubsub, event).pipe(
             Effect.timeoutOption(settings.takeInTimeout),
-            Effect.onInterrupt(() => Effect.sync(() => dedupe.release(event.eventId))),
+            Effect.onInterrupt(release),
             Effect.flatMap((published) =>
               published._tag === "None"
                 ? unavailable(`a subscriber's buffer stayed full for ${settings.takeInTimeout} ms`)
@@ -424,22 +485,30 @@ const build = (
       receive,
       events: Stream.fromPubSub(pubsub),
       subscribe: Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription),
+      subscribeParticipants:
+        confirmations === undefined
+          ? Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription)
+          : Effect.map(PubSub.subscribe(confirmations), Stream.fromSubscription),
       remembered: Effect.sync(() => dedupe.size()),
       latestParticipantEvents: (chatId, handles) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => membership.latest(chatId, handles, Number(now)))
     }
-    return { service, pubsub }
+    const shutdown = Effect.andThen(
+      PubSub.shutdown(pubsub),
+      Effect.all([
+        confirmations === undefined ? Effect.void : PubSub.shutdown(confirmations),
+        listening === undefined ? Effect.void : Fiber.interrupt(listening)
+      ])
+    )
+    return { service, shutdown }
   })
 
-/** `build` in a scope: the `PubSub` is shut down with it. */
+/** `build` in a scope: the `PubSub`s (and the shared confirmations' listener) are shut down with it. */
 const buildScoped = <E>(
-  built: Effect.Effect<
-    { readonly service: LinqWebhooks.Service; readonly pubsub: PubSub.PubSub<WebhookEvent> },
-    E
-  >
+  built: Effect.Effect<{ readonly service: LinqWebhooks.Service; readonly shutdown: Effect.Effect<void> }, E>
 ): Effect.Effect<LinqWebhooks.Service, E, Scope.Scope> =>
   Effect.map(
-    Effect.acquireRelease(built, ({ pubsub }) => PubSub.shutdown(pubsub)),
+    Effect.acquireRelease(built, ({ shutdown }) => shutdown),
     ({ service }) => service
   )
 
@@ -447,6 +516,14 @@ const buildScoped = <E>(
  * `LinqWebhooks` from options. Closing the layer's scope ends the `events`
  * streams and answers later deliveries 503. A malformed secret is a defect
  * (use {@link layerConfig} to get a `ConfigError` instead).
+ *
+ * **Details**
+ *
+ * With a `LinqShared` (`@linq-effect/http`) in context, the duplicate window
+ * is shared by every replica through Redis: the first replica to claim an
+ * `event_id` takes the event in, every other one answers its deliveries as
+ * duplicates. While Redis cannot answer, deliveries are refused with 503 (so
+ * Linq retries them later), never taken in twice.
  *
  * @since 1.0.0
  * @category layers

@@ -3,11 +3,13 @@
  * once, bounded concurrency, one outcome per input handle in input order.
  */
 import type { ChatId, Handle, InvalidChatId } from "@linq-effect/core"
-import { InvalidHandle, InvalidOption, parseChatId, parseHandle } from "@linq-effect/core"
+import type { InvalidOption } from "@linq-effect/core"
+import { InvalidHandle, parseChatId, parseHandle } from "@linq-effect/core"
 import type { LinqHttpClient } from "@linq-effect/http"
 import { Effect, Result } from "effect"
 import type { ChangeOptions } from "./change.js"
 import { metered } from "./metrics.js"
+import { invalidOption } from "./options.js"
 
 /** How many changes a batch or a sync has in flight at most, unless told. */
 export const DEFAULT_CONCURRENCY = 4
@@ -36,13 +38,8 @@ export const concurrencyOf = (value: unknown): Effect.Effect<Concurrency, Invali
   if (value === undefined) return Effect.succeed(DEFAULT_CONCURRENCY)
   if (value === "unbounded" || value === Number.POSITIVE_INFINITY) return Effect.succeed("unbounded")
   if (typeof value === "number" && Number.isInteger(value) && value >= 1) return Effect.succeed(value)
-  const given = typeof value === "string" ? JSON.stringify(value) : String(value)
   return Effect.fail(
-    new InvalidOption({
-      option: "concurrency",
-      input: given,
-      reason: `concurrency must be a whole number >= 1, or "unbounded" (or Infinity) for no limit; got ${given}`
-    })
+    invalidOption("concurrency", value, `a whole number >= 1, or "unbounded" (or Infinity) for no limit`)
   )
 }
 

@@ -124,7 +124,7 @@ const byEvents = (
   Effect.scoped(
     Effect.gen(function* () {
       const { chatId, changes, keep, deadline, since, options } = request
-      const events = yield* webhooks.subscribe
+      const events = yield* webhooks.subscribeParticipants
       const tally = makeTally(chatId, changes, since)
       const handles = [...changes.added, ...changes.removed]
       for (const event of yield* webhooks.latestParticipantEvents(chatId, handles)) tally.take(event)

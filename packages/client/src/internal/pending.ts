@@ -101,7 +101,7 @@ export const preflight = <A, EA, V, E>(
 export const recorded = <A, E>(
   op: Op,
   chatId: ChatId,
-  handle: Handle,
+  handle: string,
   request: Effect.Effect<A, E, LinqHttpClient>
 ): Effect.Effect<A, E, LinqHttpClient> =>
   Effect.flatMap(LinqHttpClient, (client) =>

@@ -6,28 +6,49 @@
  *
  * @internal
  */
-import type { Scope } from "effect"
-import { Effect, Redacted } from "effect"
+import type { Duration, Scope } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import type { LinqHttpClient } from "../LinqHttpClient.js"
+import { LinqShared } from "../LinqShared.js"
 import { scrubber } from "./answer.js"
 import { makeExecute } from "./execute.js"
 import type { Settings } from "./options.js"
 import * as RateLimit from "./rateLimit.js"
+import * as SharedRateLimit from "./sharedRateLimit.js"
 import { baseHeaders } from "./request.js"
 
-/** The layer's rate limiter, when it has one: it lives as long as the scope (the layer). */
-export const makeLimiter = (
-  settings: Settings
-): Effect.Effect<RateLimit.Limiter | undefined, never, Scope.Scope> =>
+/** The layer's rate limiter and what a 429's `Retry-After` pauses (all replicas' with `LinqShared`). */
+export interface Limiting {
+  readonly limiter: RateLimit.Limiter
+  readonly pause: ((wait: Duration.Duration) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * The layer's rate limiter, when it has one: it lives as long as the scope (the layer). With a
+ * `LinqShared` in context it is shared by every replica (`sharedRateLimit.ts`), the local one
+ * in front of it.
+ */
+export const makeLimiter = (settings: Settings): Effect.Effect<Limiting | undefined, never, Scope.Scope> =>
   settings.rateLimit === undefined
     ? Effect.succeed(undefined)
-    : RateLimit.make(settings.rateLimit.limit, settings.rateLimit.interval)
+    : Effect.gen(function* () {
+        const { limit, interval } = settings.rateLimit!
+        const local = yield* RateLimit.make(limit, interval)
+        const shared = yield* Effect.serviceOption(LinqShared)
+        if (Option.isNone(shared)) return { limiter: local, pause: undefined }
+        return yield* SharedRateLimit.make(shared.value, {
+          limit,
+          interval,
+          leaseMillis: SharedRateLimit.leaseFor(settings.timeout, interval),
+          local
+        })
+      })
 
 /** The service over the `HttpClient` in context. */
 export const fromSettings = (
   settings: Settings,
-  limiter: RateLimit.Limiter | undefined
+  limiting: Limiting | undefined
 ): Effect.Effect<LinqHttpClient.Service, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const platform = yield* HttpClient.HttpClient
@@ -44,7 +65,8 @@ export const fromSettings = (
         Effect.provideService(HttpClient.TracerDisabledWhen, () => true)
       ),
       headers,
-      limiter,
+      limiter: limiting?.limiter,
+      pause: limiting?.pause,
       scrub: scrubber(Redacted.value(settings.apiKey)),
       server: serverOf(new URL(settings.baseUrl))
     })

@@ -13,7 +13,7 @@ import { Cause, Duration, Effect, Option, Result } from "effect"
 import type { Headers, HttpClient } from "effect/http"
 import type { LinqRequest, RequestOptions } from "../LinqHttpClient.js"
 import type { AttemptFailure } from "../RetryPolicy.js"
-import { schedule } from "../RetryPolicy.js"
+import { MAX_RETRY_AFTER, schedule } from "../RetryPolicy.js"
 import { decoderFor } from "./answer.js"
 import { sendOnce } from "./attempt.js"
 import { attemptCounter } from "./metrics.js"
@@ -30,10 +30,21 @@ export interface Pipeline {
   readonly client: HttpClient.HttpClient
   readonly headers: Headers.Headers
   readonly limiter: Limiter | undefined
+  /** Pauses every attempt through the limiter (all replicas' with `LinqShared`) for a 429's `Retry-After`. */
+  readonly pause: ((wait: Duration.Duration) => Effect.Effect<void>) | undefined
   readonly scrub: (text: string) => string
   /** The host and port of the base URL, for the span. */
   readonly server: { readonly address: string; readonly port: number }
 }
+
+/** A 429 with a `Retry-After` pauses everyone sharing the limiter, for as long as the retry will wait. */
+const pauseFor = (
+  pause: (wait: Duration.Duration) => Effect.Effect<void>,
+  failure: AttemptFailure<{ readonly _tag: string }>
+): Effect.Effect<void> =>
+  failure.error._tag === "RateLimited" && Option.isSome(failure.retryAfter)
+    ? pause(Duration.min(failure.retryAfter.value, MAX_RETRY_AFTER))
+    : Effect.void
 
 /**
  * A call's own `timeout`, `maxRetries` and `headers` checked (they come from
@@ -103,7 +114,12 @@ export const makeExecute = (pipeline: Pipeline) => {
         lastStatus = status
       })
       const timed = Duration.isFinite(attemptTimeout) ? timeoutFail(sent, attemptTimeout, onTimeout) : sent
-      const limited = pipeline.limiter === undefined ? timed : pipeline.limiter(timed)
+      const limited =
+        pipeline.limiter === undefined
+          ? timed
+          : pipeline.pause === undefined
+            ? pipeline.limiter(timed)
+            : pipeline.limiter(timed).pipe(Effect.tapError((failure) => pauseFor(pipeline.pause!, failure)))
       // The attempt is counted straight from the fiber (as `Metric.update` does, with the
       // fiber's context and so its metric attributes), in the step that numbers it.
       const attempt = Effect.withFiber<A, AttemptFailure<E>>((fiber) => {

@@ -105,6 +105,7 @@ export interface CallShape {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
   readonly path: string
   readonly params?: Readonly<Record<string, string>> | undefined
+  readonly urlParams?: Readonly<Record<string, string | undefined>> | undefined
   readonly body?: unknown
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
@@ -119,6 +120,7 @@ export const buildRequest = (
     Result.map(withCallHeaders(headers, call.headers), (headers) =>
       HttpClientRequest.make(call.method)(baseUrl + path, {
         headers,
+        ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
         ...(call.body === undefined ? {} : { body: HttpBody.jsonUnsafe(call.body) })
       })
     )

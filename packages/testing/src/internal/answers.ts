@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type { GroupChatRuleViolation } from "@linq-effect/core"
+import type { GroupChatRuleViolation, LeaveRuleViolation } from "@linq-effect/core"
 
 /** A status, headers and body, before the answer encoding is applied. */
 export interface Answer {
@@ -53,8 +53,11 @@ export const envelope = (
   return json(status, { success: false, error, trace_id: traceId }, headers)
 }
 
-/** The kinds of group-chat rule violation (the tags of core's violations). */
-export type ViolationKind = GroupChatRuleViolation["_tag"]
+/** A rule violation the fake answers: of an add or a removal, or of a leave. */
+export type Violation = GroupChatRuleViolation | LeaveRuleViolation
+
+/** The kinds of group-chat rule violation (the tags of core's violations, a leave's included). */
+export type ViolationKind = Violation["_tag"]
 
 /** How a rule violation is answered (`code` undefined: no code in the envelope). */
 export interface ViolationAnswer {
@@ -69,7 +72,7 @@ export interface ViolationOverrides {
   readonly violations?: Partial<Record<ViolationKind, Partial<ViolationAnswer>>> | undefined
 }
 
-const usualMessage = (violation: GroupChatRuleViolation): string => {
+const usualMessage = (violation: Violation): string => {
   switch (violation._tag) {
     case "NotAGroupChat":
       return "Cannot add or remove participants in a direct message; group chats only"
@@ -81,14 +84,15 @@ const usualMessage = (violation: GroupChatRuleViolation): string => {
       return "Participant is already in this chat"
     case "ParticipantNotInChat":
       return "Participant is not in this chat"
+    case "NotAnIMessageGroup":
+      return "Only iMessage group chats can be left"
+    case "OwnNumberNotInChat":
+      return "Your phone number is not an active participant of this chat"
   }
 }
 
 /** The answer to a rule violation: the usual one, with the overrides of its kind. */
-export const violationAnswer = (
-  violation: GroupChatRuleViolation,
-  overrides: ViolationOverrides
-): ViolationAnswer => {
+export const violationAnswer = (violation: Violation, overrides: ViolationOverrides): ViolationAnswer => {
   const kind = violation._tag
   const own = overrides.violations?.[kind]
   const code = kind === "NotAGroupChat" ? ErrorCode.CannotUpdateDm : ErrorCode.InvalidParameter
@@ -98,6 +102,10 @@ export const violationAnswer = (
     message: own?.message ?? overrides.messages?.[kind] ?? usualMessage(violation)
   }
 }
+
+/** Linq's 404 for a chat id it does not know. */
+export const chatNotFound = (traceId: string): Answer =>
+  envelope(404, ErrorCode.ChatNotFound, "Chat not found", traceId)
 
 const usualErrors: Record<number, readonly [code: number | undefined, message: string]> = {
   400: [ErrorCode.InvalidParameter, "Invalid parameter"],

@@ -10,6 +10,7 @@ import { Effect, Option, Result, Schema } from "effect"
 import { HttpRouter, type HttpServerRequest, type HttpServerResponse } from "effect/http"
 import {
   type Answer,
+  chatNotFound as notFoundAnswer,
   ErrorCode,
   envelope,
   json,
@@ -17,6 +18,8 @@ import {
   violationAnswer
 } from "./answers.js"
 import type { ConnectionDropped } from "./faults.js"
+import { leaveChat } from "./leave.js"
+import { listChats } from "./listing.js"
 import { type Deps, type Incoming, notFound, route } from "./middleware.js"
 import type { ChangeResult, State } from "./state.js"
 import type { Subscriptions } from "./subscriptions.js"
@@ -54,8 +57,7 @@ const readHandle = (request: Incoming, field: string): Result.Result<string, Ans
   return fail(ErrorCode.InvalidPhoneFormat, message)
 }
 
-const chatNotFound = (request: Incoming) =>
-  envelope(404, ErrorCode.ChatNotFound, "Chat not found", request.traceId)
+const chatNotFound = (request: Incoming) => notFoundAnswer(request.traceId)
 
 const changeAnswer =
   (op: "add" | "remove", request: Incoming, overrides: ViolationOverrides) =>
@@ -123,7 +125,13 @@ export const make = (
         "/v3/chats/:chatId/participants",
         route(deps, "remove")(participants("remove"))
       ),
+      HttpRouter.route("GET", "/v3/chats", route(deps, "listChats")(listChats(state))),
       HttpRouter.route("GET", "/v3/chats/:chatId", route(deps, "getChat")(getChat)),
+      HttpRouter.route(
+        "POST",
+        "/v3/chats/:chatId/leave",
+        route(deps, "leave")(leaveChat(state, deps.overrides))
+      ),
       HttpRouter.route(
         "POST",
         "/v3/capability/check_imessage",
