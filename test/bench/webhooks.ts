@@ -14,31 +14,55 @@
  * `NodeCrypto.layerMac` and with `Mac.layerWebCrypto`, as a `makeVerifier`
  * verifier (keys imported once) and as the one-shot `verifyWebhook`.
  *
- * Handler: a loopback server per candidate (node:http), loaded by undici at
- * a fixed concurrency for a fixed time, every request a distinct signed body
- * (so nothing is a duplicate); each answer must be 204. The official SDK's
- * handler is the few lines a user writes around `unwrap` (read the body,
- * unwrap, 204 or 401). Ours are `nodeHandler` (which also deduplicates and
- * publishes to a subscriber that drains the events) and the effect/http
- * `handler` on NodeHttpServer.
+ * Handler: a loopback server per candidate (all started at once, in this
+ * process), loaded by undici from a child process of its own (so the
+ * server's CPU is the server's only) at a fixed concurrency for a fixed
+ * time, every request a distinct signed body (so nothing is a duplicate);
+ * each answer must be 204. Rounds are interleaved (every candidate per
+ * round, the order rotating), and each row gives the median req/s, its range
+ * over the rounds, and the server process's CPU per request (user + system),
+ * which depends less on what else the machine runs than req/s does. The
+ * anchors:
+ *
+ * - `unwrap` on node:http: the few lines a user writes around `unwrap` (read
+ *   the body, unwrap, 204 or 401): less work than ours;
+ * - the same plus a bounded duplicate window (a `Map`) and an EventEmitter
+ *   to hand each event on: like for like with `nodeHandler`, but for the
+ *   Schema check (the SDK has none) and the subscriber being a fiber;
+ * - `unwrap` in an effect/http handler on NodeHttpServer: the same server
+ *   kind as our `handler`.
+ *
+ * Ours are `nodeHandler` and the effect/http `handler` on NodeHttpServer,
+ * each with a subscriber draining the events.
+ *
+ * Env: `BENCH_WEBHOOK_PARTS=verify,handlers` a part; `BENCH_WEBHOOK_HANDLERS=id,...`
+ * some candidates, the first the base of the ratios (ids in `CANDIDATES`,
+ * with bisecting ones not run by default); `BENCH_ROUNDS`, `BENCH_LOAD_MS`;
+ * `BENCH_WEBHOOK_PROFILE=id` profiles one candidate instead (see
+ * `profileCandidate`).
  */
+import { spawn } from "node:child_process"
 import { createHmac } from "node:crypto"
+import { EventEmitter } from "node:events"
+import { mkdir, writeFile } from "node:fs/promises"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { fileURLToPath } from "node:url"
 import { NodeCrypto, NodeHttpServer } from "@effect/platform-node"
 import LinqAPIV3 from "@linqapp/sdk"
 import { LinqWebhooks, makeVerifier, type Verifier, verifyWebhook } from "@linq-effect/webhooks"
 import { Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
 import { Mac, SecureRandom } from "effect/crypto"
+import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { Pool } from "undici"
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick")
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 const BODIES = QUICK ? 2_000 : 20_000
 const VERIFY_MS = QUICK ? 500 : 3_000
-const LOAD_MS = QUICK ? 1_000 : 5_000
+const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? (QUICK ? 1_000 : 5_000))
 const CONCURRENCY = 16
-const ROUNDS = QUICK ? 1 : 3
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3))
 
 // ------------------------------------------------------------------ bodies
 interface Delivery {
@@ -224,13 +248,70 @@ const officialHandler = (req: IncomingMessage, res: ServerResponse) => {
   })
 }
 
-/** Loads `port` at CONCURRENCY for LOAD_MS with distinct deliveries; requests per second (every answer 204). */
-const load = async (port: number, deliveries: ReadonlyArray<Delivery>): Promise<number> => {
+/**
+ * The like-for-like anchor: `unwrap`, then the rest of what `nodeHandler`
+ * does, written by hand the cheapest way a user would: drop a duplicate
+ * `event_id` from a bounded window (a `Map` in insertion order, as
+ * internal/dedupe.ts) and hand the event to a subscriber (an EventEmitter
+ * whose listener counts it). There is no Schema check (the SDK has none).
+ */
+const officialFullHandler = (() => {
+  const seen = new Map<string, number>()
+  const events = new EventEmitter()
+  const drained: Array<unknown> = []
+  events.on("event", (event) => {
+    // Kept a moment, as a subscriber would read it; cleared in batches.
+    drained.push(event)
+    if (drained.length >= 1024) drained.length = 0
+  })
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => {
+      let event: { readonly event_id: string }
+      try {
+        event = official.webhooks.unwrap(Buffer.concat(chunks).toString("utf8"), {
+          headers: req.headers as Record<string, string>
+        }) as unknown as { readonly event_id: string }
+      } catch {
+        res.writeHead(401).end()
+        return
+      }
+      const now = Date.now()
+      for (const [id, expiry] of seen) {
+        if (expiry > now) break
+        seen.delete(id)
+      }
+      if (!seen.has(event.event_id)) {
+        if (seen.size >= 200_000) seen.delete(seen.keys().next().value as string)
+        seen.set(event.event_id, now + 30 * 60_000)
+        events.emit("event", event)
+      }
+      res.writeHead(204).end()
+    })
+  }
+})()
+
+interface LoadResult {
+  readonly done: number
+  readonly bad: number
+  readonly elapsed: number
+}
+
+/**
+ * The load generator, in a child process of its own (this file run with
+ * `--load <port> <prefix>`), so that the server's process spends its CPU on
+ * the server only: loads the port at CONCURRENCY for LOAD_MS with distinct
+ * deliveries and prints what it got.
+ */
+const loadChild = async (port: number, prefix: string, ms: number) => {
+  const deliveries = makeDeliveries(QUICK ? 20_000 : 60_000, prefix)
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY, pipelining: 1 })
   let next = 0
   let done = 0
   let bad = 0
-  const deadline = performance.now() + LOAD_MS
+  process.stdout.write("ready\n")
+  const deadline = performance.now() + ms
   const worker = async () => {
     while (performance.now() < deadline) {
       const d = deliveries[next++ % deliveries.length] as Delivery
@@ -248,61 +329,358 @@ const load = async (port: number, deliveries: ReadonlyArray<Delivery>): Promise<
   const start = performance.now()
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const elapsed = performance.now() - start
+  process.stdout.write(`${JSON.stringify({ done, bad, elapsed } satisfies LoadResult)}\n`)
   await pool.close()
-  if (bad > 0) throw new Error(`${bad} answers were not 204`)
-  return (done / elapsed) * 1000
 }
 
-const benchHandlers = async () => {
-  const rows: Array<{ readonly label: string; readonly perSecond: number }> = []
-  let round = 0
-  const fresh = () => makeDeliveries(QUICK ? 20_000 : 60_000, `r${round++}`)
-  const officialServer = createServer(officialHandler)
-  const officialPort = await listen(officialServer)
-  const officialRounds: Array<number> = []
+let loadRound = 0
+/**
+ * Loads `port` from a child process for `ms`; requests per second (every
+ * answer 204) and the server process's CPU per request (user + system, µs,
+ * from the child's first request to its last answer), which depends less
+ * than req/s on how busy the other core is.
+ */
+const load = async (
+  port: number,
+  ms = LOAD_MS
+): Promise<{ readonly perSecond: number; readonly cpuMicros: number }> => {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      "--load",
+      String(port),
+      `r${loadRound++}`,
+      String(ms)
+    ],
+    { stdio: ["ignore", "pipe", "inherit"], env: process.env }
+  )
+  let out = ""
+  let cpu: NodeJS.CpuUsage | undefined
+  let used: NodeJS.CpuUsage | undefined
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8")
+    if (cpu === undefined && out.includes("ready\n")) {
+      cpu = process.cpuUsage()
+    }
+    if (used === undefined && cpu !== undefined && out.includes("}")) used = process.cpuUsage(cpu)
+  })
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve))
+  if (code !== 0 || used === undefined) throw new Error(`load child exited with ${code}`)
+  const result = JSON.parse(out.slice(out.indexOf("{")).trim()) as LoadResult
+  if (result.bad > 0) throw new Error(`${result.bad} answers were not 204`)
+  return {
+    perSecond: (result.done / result.elapsed) * 1000,
+    cpuMicros: (used.user + used.system) / result.done
+  }
+}
 
-  // Ours: one service per Mac, with a subscriber draining the events.
-  const ours = async (label: string, mac: Layer.Layer<never>, served: "node" | "effect") => {
+type Served = (req: IncomingMessage, res: ServerResponse) => void
+
+interface Candidate {
+  readonly label: string
+  readonly start: () => Promise<{ readonly port: number; readonly stop: () => Promise<void> }>
+}
+
+const nodeServer = (handler: Served) => async () => {
+  const server = createServer(handler)
+  const port = await listen(server)
+  return { port, stop: () => close(server) }
+}
+
+/** Ours: one service per Mac, with a subscriber draining the events. */
+const ours =
+  (mac: Layer.Layer<never>, served: "node" | "effect", subscriber = true) =>
+  async (): Promise<{ readonly port: number; readonly stop: () => Promise<void> }> => {
     const scope = Effect.runSync(Scope.make())
     const webhooks = await Effect.runPromise(
       Effect.gen(function* () {
         const service = yield* LinqWebhooks.make({ secret: SECRET, dedupeCapacity: 200_000 })
-        const events = yield* service.subscribe
-        yield* Effect.forkDetach(Stream.runDrain(events))
+        if (subscriber) yield* Effect.forkDetach(Stream.runDrain(yield* service.subscribe))
         return service
       }).pipe(Effect.provide(mac), Scope.provide(scope))
     )
-    let port: number
-    let server: Server | undefined
+    const stopScope = () => Effect.runPromise(Scope.close(scope, Exit.void))
     if (served === "node") {
-      server = createServer(webhooks.nodeHandler)
-      port = await listen(server)
-    } else {
-      const address = await Effect.runPromise(
-        Effect.gen(function* () {
-          const http = yield* NodeHttpServer.make(() => createServer(), { host: "127.0.0.1", port: 0 })
-          yield* http.serve(webhooks.handler)
-          return http.address
-        }).pipe(Scope.provide(scope))
-      )
-      port = address._tag === "UnixPathAddress" ? 0 : address.port
+      const server = createServer(webhooks.nodeHandler)
+      const port = await listen(server)
+      return { port, stop: () => close(server).then(stopScope) }
     }
-    const rounds: Array<number> = []
-    for (let r = 0; r < ROUNDS; r++) {
-      officialRounds.push(await load(officialPort, fresh()))
-      rounds.push(await load(port, fresh()))
-    }
-    if (server !== undefined) await close(server)
-    await Effect.runPromise(Scope.close(scope, Exit.void))
-    rows.push({ label, perSecond: median(rounds) })
+    const address = await Effect.runPromise(
+      Effect.gen(function* () {
+        const http = yield* NodeHttpServer.make(() => createServer(), { host: "127.0.0.1", port: 0 })
+        yield* http.serve(webhooks.handler)
+        return http.address
+      }).pipe(Scope.provide(scope))
+    )
+    return { port: address._tag === "UnixPathAddress" ? 0 : address.port, stop: stopScope }
   }
-  await ours("nodeHandler + NodeCrypto.layerMac", NodeCrypto.layerMac, "node")
-  await ours("nodeHandler, default Mac", Layer.empty, "node")
-  await ours("effect/http handler on NodeHttpServer + NodeCrypto.layerMac", NodeCrypto.layerMac, "effect")
-  await ours("effect/http handler on NodeHttpServer, default Mac", Layer.empty, "effect")
-  await close(officialServer)
-  rows.unshift({ label: "@linqapp/sdk unwrap on node:http", perSecond: median(officialRounds) })
-  return rows
+
+/**
+ * The same-server-kind anchor for `handler`: what a user of the official SDK
+ * writes as an effect/http handler on NodeHttpServer (read the body as text,
+ * `unwrap`, 204 or 401).
+ */
+const officialEffect = async (): Promise<{ readonly port: number; readonly stop: () => Promise<void> }> => {
+  const scope = Effect.runSync(Scope.make())
+  const handler = Effect.gen(function* () {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const body = yield* request.text
+    try {
+      official.webhooks.unwrap(body, { headers: request.headers as Record<string, string> })
+      return HttpServerResponse.empty({ status: 204 })
+    } catch {
+      return HttpServerResponse.empty({ status: 401 })
+    }
+  }).pipe(Effect.catch(() => Effect.succeed(HttpServerResponse.empty({ status: 400 }))))
+  const address = await Effect.runPromise(
+    Effect.gen(function* () {
+      const http = yield* NodeHttpServer.make(() => createServer(), { host: "127.0.0.1", port: 0 })
+      yield* http.serve(handler)
+      return http.address
+    }).pipe(Scope.provide(scope))
+  )
+  return {
+    port: address._tag === "UnixPathAddress" ? 0 : address.port,
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+const CANDIDATES: ReadonlyArray<Candidate & { readonly id: string }> = [
+  {
+    id: "unwrap",
+    label: "@linqapp/sdk unwrap on node:http (verify + JSON.parse)",
+    start: nodeServer(officialHandler)
+  },
+  {
+    id: "unwrap-full",
+    label: "@linqapp/sdk unwrap + Map dedupe + EventEmitter publish (like for like)",
+    start: nodeServer(officialFullHandler)
+  },
+  {
+    id: "unwrap-effect",
+    label: "@linqapp/sdk unwrap in an effect/http handler on NodeHttpServer (same server kind as handler)",
+    start: officialEffect
+  },
+  { id: "node", label: "nodeHandler, default Mac", start: ours(Layer.empty, "node") },
+  { id: "node-nosub", label: "nodeHandler, no subscriber", start: ours(Layer.empty, "node", false) },
+  {
+    id: "verify-sig",
+    label: "bisect: our verifySignature + JSON.parse in a fiber",
+    start: async () => {
+      const v = await Effect.runPromise(makeVerifier({ secret: SECRET }))
+      return nodeServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          const body = Buffer.concat(chunks)
+          Effect.runFork(
+            Effect.map(v.verifySignature({ body, headers: req.headers }), () =>
+              JSON.parse(body.toString("utf8"))
+            )
+          ).addObserver((exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end())
+        })
+      })()
+    }
+  },
+  {
+    id: "verify",
+    label: "bisect: our verify (signature + Schema) in a fiber",
+    start: async () => {
+      const v = await Effect.runPromise(makeVerifier({ secret: SECRET }))
+      return nodeServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          Effect.runFork(v.verify({ body: Buffer.concat(chunks), headers: req.headers })).addObserver(
+            (exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
+          )
+        })
+      })()
+    }
+  },
+  {
+    id: "receive-nosub",
+    label: "bisect: service.receive in Effect.runFork, no subscriber",
+    start: async () => {
+      const service = await Effect.runPromise(LinqWebhooks.make({ secret: SECRET, dedupeCapacity: 200_000 }))
+      return nodeServer((req, res) => {
+        const chunks: Array<Buffer> = []
+        req.on("data", (chunk: Buffer) => chunks.push(chunk))
+        req.on("end", () => {
+          Effect.runFork(service.receive({ body: Buffer.concat(chunks), headers: req.headers })).addObserver(
+            (exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
+          )
+        })
+      })()
+    }
+  },
+  {
+    id: "unwrap-fiber",
+    label: "unwrap in a fiber per request (runFork + observer)",
+    start: nodeServer((req, res) => {
+      const chunks: Array<Buffer> = []
+      req.on("data", (chunk: Buffer) => chunks.push(chunk))
+      req.on("end", () => {
+        Effect.runFork(
+          Effect.sync(() =>
+            official.webhooks.unwrap(Buffer.concat(chunks).toString("utf8"), {
+              headers: req.headers as Record<string, string>
+            })
+          )
+        ).addObserver((exit) => {
+          res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
+        })
+      })
+    })
+  },
+  {
+    id: "node-nodecrypto",
+    label: "nodeHandler + NodeCrypto.layerMac",
+    start: ours(NodeCrypto.layerMac, "node")
+  },
+  {
+    id: "effect",
+    label: "effect/http handler on NodeHttpServer, default Mac",
+    start: ours(Layer.empty, "effect")
+  },
+  {
+    id: "effect-nodecrypto",
+    label: "effect/http handler on NodeHttpServer + NodeCrypto.layerMac",
+    start: ours(NodeCrypto.layerMac, "effect")
+  }
+]
+
+/**
+ * Candidates not in the default run: those that split nodeHandler's cost (our
+ * verification alone in a fiber, `unwrap` in a fiber: the cost of a fiber per
+ * request, nodeHandler without a subscriber: the cost of waking one), and ours
+ * on `NodeCrypto.layerMac` (slower by design: see internal/mac.ts).
+ */
+const BISECT: ReadonlySet<string> = new Set([
+  "verify-sig",
+  "verify",
+  "receive-nosub",
+  "unwrap-fiber",
+  "node-nosub",
+  "node-nodecrypto",
+  "effect-nodecrypto"
+])
+
+/** `BENCH_WEBHOOK_HANDLERS=unwrap,node,...` a subset (the first one listed is the base of the ratios). */
+const selectedCandidates = () => {
+  const wanted = process.env.BENCH_WEBHOOK_HANDLERS?.split(",").map((s) => s.trim())
+  return wanted === undefined
+    ? CANDIDATES.filter((c) => !BISECT.has(c.id))
+    : CANDIDATES.filter((c) => wanted.includes(c.id))
+}
+
+interface HandlerRow {
+  readonly label: string
+  readonly perSecond: number
+  readonly cpuMicros: number
+  readonly range: readonly [number, number]
+}
+
+/**
+ * Every candidate's server started once, then ROUNDS rounds, each loading
+ * every candidate in turn (the order rotates each round), so load from
+ * elsewhere on the machine lands on all alike. The median and the range.
+ */
+const benchHandlers = async (): Promise<ReadonlyArray<HandlerRow>> => {
+  const candidates = selectedCandidates()
+  const started = []
+  for (const c of candidates) {
+    const s = { ...c, ...(await c.start()) }
+    await load(s.port, 1_000) // warm-up: the JIT, the connections' first requests
+    started.push(s)
+  }
+  const results = started.map(() => ({ rps: [] as Array<number>, cpu: [] as Array<number> }))
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < started.length; k++) {
+      const i = (k + r) % started.length
+      const m = await load((started[i] as (typeof started)[number]).port)
+      results[i]?.rps.push(m.perSecond)
+      results[i]?.cpu.push(m.cpuMicros)
+    }
+  }
+  for (const s of started) await s.stop()
+  return started.map((s, i) => {
+    const { rps, cpu } = results[i] as { rps: Array<number>; cpu: Array<number> }
+    return {
+      label: s.label,
+      perSecond: median(rps),
+      cpuMicros: median(cpu),
+      range: [Math.min(...rps), Math.max(...rps)]
+    }
+  })
+}
+
+// ------------------------------------------------------------------ profile
+/**
+ * `BENCH_WEBHOOK_PROFILE=<candidate id>`: loads that candidate for LOAD_MS
+ * under the inspector's sampling profiler (the load from its child process)
+ * and prints self time by function, per request; the profile goes to
+ * test/bench/.bench-out/webhooks-<id>.cpuprofile.
+ */
+const profileCandidate = async (id: string) => {
+  const candidate = CANDIDATES.find((c) => c.id === id)
+  if (candidate === undefined)
+    throw new Error(`unknown candidate ${id}: ${CANDIDATES.map((c) => c.id).join(", ")}`)
+  const { port, stop } = await candidate.start()
+  await load(port) // warm-up
+  const { Session } = await import("node:inspector/promises")
+  const session = new Session()
+  session.connect()
+  await session.post("Profiler.enable")
+  await session.post("Profiler.setSamplingInterval", { interval: 50 })
+  await session.post("Profiler.start")
+  const measured = await load(port)
+  const { profile } = (await session.post("Profiler.stop")) as unknown as {
+    profile: {
+      nodes: ReadonlyArray<{
+        id: number
+        callFrame: { functionName: string; url: string; lineNumber: number }
+      }>
+      samples: ReadonlyArray<number>
+      timeDeltas: ReadonlyArray<number>
+    }
+  }
+  session.disconnect()
+  await stop()
+  const requests = (measured.perSecond * LOAD_MS) / 1000
+  const dir = fileURLToPath(new URL("./.bench-out/", import.meta.url))
+  await mkdir(dir, { recursive: true })
+  await writeFile(`${dir}webhooks-${id}.cpuprofile`, JSON.stringify(profile))
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const byFunction = new Map<string, number>()
+  const byModule = new Map<string, number>()
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i] as number)
+    if (node === undefined) continue
+    const { functionName, url, lineNumber } = node.callFrame
+    const module = url.replace(/^.*\/node_modules\//, "").replace(/^file:\/\/.*\/(packages|test)\//, "$1/")
+    const key = `${functionName || "(anonymous)"}  ${module}:${lineNumber + 1}`
+    const micros = profile.timeDeltas[i] ?? 0
+    byFunction.set(key, (byFunction.get(key) ?? 0) + micros)
+    const mod =
+      functionName === "(idle)" || functionName === "(garbage collector)"
+        ? functionName
+        : module || "(native)"
+    byModule.set(mod, (byModule.get(mod) ?? 0) + micros)
+  }
+  console.log(
+    `${candidate.label}: ${Math.round(requests)} requests, ${measured.perSecond.toFixed(0)} req/s, ` +
+      `${measured.cpuMicros.toFixed(1)} µs server CPU per request (profiler on)`
+  )
+  const show = (title: string, m: Map<string, number>, n: number) => {
+    console.log(`\nself time per request (µs) by ${title}:`)
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.log(`  ${(v / requests).toFixed(2).padStart(7)}  ${k}`)
+  }
+  show("module", byModule, 25)
+  show("function", byFunction, 50)
 }
 
 // ------------------------------------------------------------------ report
@@ -321,9 +699,39 @@ const table = (
   }
 }
 
-console.log(
-  `webhooks bench: node ${process.version}, ${QUICK ? "quick" : "full"}; median of ${ROUNDS} round(s); ` +
-    `verification ${VERIFY_MS} ms per round over ${BODIES} bodies; handlers ${LOAD_MS} ms at c=${CONCURRENCY}`
-)
-table("Verifications per second (body + both header sets, same bodies)", await benchVerification())
-table("Handler requests per second over loopback (undici, every answer 204)", await benchHandlers())
+const handlerTable = (rows: ReadonlyArray<HandlerRow>) => {
+  const base = rows[0]
+  console.log("\nHandler requests per second over loopback (undici in its own process, every answer 204)")
+  console.log(
+    `| candidate | req/s (median) | range | vs ${base?.label.split(" ")[0]} | server CPU µs/req | CPU vs base |`
+  )
+  console.log(`|---|---:|---:|---:|---:|---:|`)
+  for (const row of rows) {
+    const k = (n: number) => Math.round(n).toLocaleString("en")
+    console.log(
+      `| ${row.label} | ${k(row.perSecond)} | ${k(row.range[0])}-${k(row.range[1])} | ` +
+        `${(row.perSecond / (base?.perSecond ?? 1)).toFixed(2)}× | ${row.cpuMicros.toFixed(1)} | ` +
+        `${((base?.cpuMicros ?? 1) / row.cpuMicros).toFixed(2)}× |`
+    )
+  }
+}
+
+const loadIndex = process.argv.indexOf("--load")
+if (loadIndex >= 0) {
+  await loadChild(
+    Number(process.argv[loadIndex + 1]),
+    process.argv[loadIndex + 2] ?? "r",
+    Number(process.argv[loadIndex + 3] ?? LOAD_MS)
+  )
+} else if (process.env.BENCH_WEBHOOK_PROFILE !== undefined) {
+  await profileCandidate(process.env.BENCH_WEBHOOK_PROFILE)
+} else {
+  const parts = (process.env.BENCH_WEBHOOK_PARTS ?? "verify,handlers").split(",")
+  console.log(
+    `webhooks bench: node ${process.version}, ${QUICK ? "quick" : "full"}; median of ${ROUNDS} round(s); ` +
+      `verification ${VERIFY_MS} ms per round over ${BODIES} bodies; handlers ${LOAD_MS} ms at c=${CONCURRENCY}`
+  )
+  if (parts.includes("verify"))
+    table("Verifications per second (body + both header sets, same bodies)", await benchVerification())
+  if (parts.includes("handlers")) handlerTable(await benchHandlers())
+}
