@@ -87,8 +87,15 @@ const counterOf = (concern: Concern, reason: string): Metric.Counter<number> => 
 export const reportMode = (concern: Concern, shared: boolean): Effect.Effect<void> =>
   Metric.update(gauges[concern], shared ? 1 : 0)
 
+// The specifier is a variable on purpose: a bundler follows a literal `import("…")` even where
+// it is never called, so every app bundling @linq-effect/http (for a browser, an edge runtime,
+// or just a Node bundle without Redis) would pull in node-redis and its `net`/`dns` imports
+// (an esbuild browser build of an app using only LinqHttpClient failed on 21 of them). Left to
+// the runtime, it resolves from the app's own node_modules when the layer is built.
+const NODE_REDIS: string = "@effect/platform-node/NodeRedis"
+
 const loadNodeRedis = Effect.tryPromise({
-  try: () => import("@effect/platform-node/NodeRedis"),
+  try: () => import(NODE_REDIS) as Promise<typeof import("@effect/platform-node/NodeRedis")>,
   catch: (cause) =>
     new Error(
       `LinqShared.layerRedis needs @effect/platform-node 4 and redis 6 installed (npm install @effect/platform-node@^4.1 redis@^6): ${String(cause)}`
