@@ -22,6 +22,7 @@
 import type { Scope } from "effect"
 import { Clock, Context, Deferred, Duration, Effect, Layer, Metric, Redacted, Schema } from "effect"
 import { Redis } from "effect/persistence"
+import type { LinqShared } from "../LinqShared.js"
 
 /** What the store is used for, as the metrics name it. */
 export type Concern = "rateLimit" | "dedupe" | "events"
@@ -44,16 +45,8 @@ export interface StoreSettings {
   readonly retryInterval: Duration.Duration
 }
 
-export interface Store {
-  readonly prefix: string
-  readonly use: <A>(
-    concern: Concern,
-    f: (redis: Redis.Redis["Service"]) => Effect.Effect<A, Redis.RedisError>
-  ) => Effect.Effect<A, SharedStoreError>
-  readonly redis: Effect.Effect<Redis.Redis["Service"], SharedStoreError>
-  /** Whether the last command succeeded (the connection is up and answering). */
-  readonly available: Effect.Effect<boolean>
-}
+/** The service a store is (its fields documented on `LinqShared.Service`). */
+export type Store = LinqShared.Service
 
 export const MODE_METRIC = "linq_shared_mode"
 export const ERRORS_METRIC = "linq_shared_store_errors_total"
