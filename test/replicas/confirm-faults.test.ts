@@ -21,8 +21,9 @@ import { LinqWebhooks } from "@linq-effect/webhooks"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Option, type Scope } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { body, participantEvent, SECRET, standardHeaders } from "../../packages/webhooks/test/testkit.js"
+import { SECRET } from "../../packages/webhooks/test/testkit.js"
 import * as RedisServer from "./redisServer.js"
+import { signedAdded } from "./webhook.js"
 
 const chatId = FakeLinq.chats.iMessageGroup
 const handle = FakeLinq.handles.newcomer
@@ -77,31 +78,8 @@ const receiving = (url: string) =>
 /** Linq's `participant.added` webhook for the handle, signed now, POSTed to `url`: the answer's status. */
 const deliverAdded = (url: string, id: string) =>
   Effect.promise(() => {
-    const now = new Date().toISOString()
-    const text = body(
-      participantEvent({
-        id,
-        data: {
-          handle,
-          chat_id: chatId,
-          added_at: now,
-          participant: {
-            id: "h-9",
-            handle,
-            service: "iMessage",
-            joined_at: now,
-            status: "active",
-            left_at: null,
-            is_me: false
-          }
-        }
-      })
-    )
-    return fetch(url, {
-      method: "POST",
-      body: text,
-      headers: standardHeaders(text, { id: `msg_${id}`, timestamp: Math.floor(Date.now() / 1000) })
-    }).then((r) => r.status)
+    const { text, headers } = signedAdded(id, chatId, handle)
+    return fetch(url, { method: "POST", body: text, headers }).then((r) => r.status)
   })
 
 /**

@@ -8,40 +8,17 @@
 import { FakeLinq } from "@linq-effect/testing"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { body, participantEvent, SECRET, standardHeaders } from "../../packages/webhooks/test/testkit.js"
+import { SECRET } from "../../packages/webhooks/test/testkit.js"
 import * as RedisServer from "./redisServer.js"
 import type { ConfirmResult } from "./replica.js"
 import { runReplicas } from "./replicas.js"
+import { signedAdded } from "./webhook.js"
 
 const chatId = FakeLinq.chats.iMessageGroup
 const handle = FakeLinq.handles.newcomer
 
 /** Linq's webhook for the add, as it sends it, signed now. */
-const added = (id: string) => {
-  const now = new Date().toISOString()
-  const event = participantEvent({
-    id,
-    data: {
-      handle,
-      chat_id: chatId,
-      added_at: now,
-      participant: {
-        id: "h-9",
-        handle,
-        service: "iMessage",
-        joined_at: now,
-        status: "active",
-        left_at: null,
-        is_me: false
-      }
-    }
-  })
-  const text = body(event)
-  return {
-    text,
-    headers: standardHeaders(text, { id: `msg_${id}`, timestamp: Math.floor(Date.now() / 1000) })
-  }
-}
+const added = (id: string) => signedAdded(id, chatId, handle)
 
 describe("LinqShared: confirmation across replicas", () => {
   it.live(
