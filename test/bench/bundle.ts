@@ -110,22 +110,28 @@ interface Bundled {
   readonly namespaceUsers: Map<string, Set<string>>
 }
 
-const bundleOne = async (name: string): Promise<Bundled> => {
-  const result = await build({
+/**
+ * How an app of `bundle/` is built: minified ESM for a browser or an edge worker (an app over
+ * `fetch`), the workspace packages resolved to their TypeScript sources. Also what
+ * test/e2e/browser-bundle.test.ts builds.
+ */
+export const browserBuild = (name: string) =>
+  build({
     entryPoints: [entry(name)],
     bundle: true,
     minify: true,
     treeShaking: true,
     format: "esm",
-    // An app over fetch, as for a browser or an edge worker.
     platform: "browser",
     target: "es2022",
-    // Resolve the workspace packages to their TypeScript sources.
     conditions: ["@linq-effect/source"],
     write: false,
     metafile: true,
     logLevel: "silent"
   })
+
+const bundleOne = async (name: string): Promise<Bundled> => {
+  const result = await browserBuild(name)
   const out = result.outputFiles[0]
   if (out === undefined) throw new Error(`esbuild produced no output for ${name}`)
   const meta: Metafile = result.metafile

@@ -2,28 +2,15 @@
  * An app that uses the SDK over `fetch` bundles for a browser or an edge
  * runtime: nothing it imports may reach Node-only modules (the shared-state
  * layer's node-redis is loaded at run time, only when that layer is built).
- * The same esbuild build as the bench's bundle-size step, asserted to succeed
- * and to hold none of node-redis.
+ * The bench's bundle-size build (`browserBuild`), asserted to succeed and to
+ * hold none of node-redis.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { build } from "esbuild"
-import { fileURLToPath } from "node:url"
-
-const entry = fileURLToPath(new URL("../bench/bundle/sdk-app.ts", import.meta.url))
+import { browserBuild } from "../bench/bundle.js"
 
 describe("a browser bundle of an app using the SDK", () => {
   it("builds, and carries no node-redis", async () => {
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      conditions: ["@linq-effect/source"],
-      write: false,
-      metafile: true,
-      logLevel: "silent"
-    })
+    const result = await browserBuild("sdk-app.ts")
     expect(result.errors).toEqual([])
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.includes("packages/client/src/Participants.ts"))).toBe(true)
