@@ -232,21 +232,26 @@ const close = (server: Server) =>
     server.close(() => resolve())
   })
 
+/** A node:http handler given the raw body, read the way every candidate here reads it. */
+const withBody =
+  (handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void) =>
+  (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => handle(req, res, Buffer.concat(chunks)))
+  }
+
 /** What a user of the official SDK writes around `unwrap` on node:http. */
-const officialHandler = (req: IncomingMessage, res: ServerResponse) => {
-  const chunks: Array<Buffer> = []
-  req.on("data", (chunk: Buffer) => chunks.push(chunk))
-  req.on("end", () => {
-    try {
-      official.webhooks.unwrap(Buffer.concat(chunks).toString("utf8"), {
-        headers: req.headers as Record<string, string>
-      })
-      res.writeHead(204).end()
-    } catch {
-      res.writeHead(401).end()
-    }
-  })
-}
+const officialHandler = withBody((req, res, body) => {
+  try {
+    official.webhooks.unwrap(body.toString("utf8"), {
+      headers: req.headers as Record<string, string>
+    })
+    res.writeHead(204).end()
+  } catch {
+    res.writeHead(401).end()
+  }
+})
 
 /**
  * The like-for-like anchor: `unwrap`, then the rest of what `nodeHandler`
@@ -264,32 +269,28 @@ const officialFullHandler = (() => {
     drained.push(event)
     if (drained.length >= 1024) drained.length = 0
   })
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => {
-      let event: { readonly event_id: string }
-      try {
-        event = official.webhooks.unwrap(Buffer.concat(chunks).toString("utf8"), {
-          headers: req.headers as Record<string, string>
-        }) as unknown as { readonly event_id: string }
-      } catch {
-        res.writeHead(401).end()
-        return
-      }
-      const now = Date.now()
-      for (const [id, expiry] of seen) {
-        if (expiry > now) break
-        seen.delete(id)
-      }
-      if (!seen.has(event.event_id)) {
-        if (seen.size >= 200_000) seen.delete(seen.keys().next().value as string)
-        seen.set(event.event_id, now + 30 * 60_000)
-        events.emit("event", event)
-      }
-      res.writeHead(204).end()
-    })
-  }
+  return withBody((req, res, body) => {
+    let event: { readonly event_id: string }
+    try {
+      event = official.webhooks.unwrap(body.toString("utf8"), {
+        headers: req.headers as Record<string, string>
+      }) as unknown as { readonly event_id: string }
+    } catch {
+      res.writeHead(401).end()
+      return
+    }
+    const now = Date.now()
+    for (const [id, expiry] of seen) {
+      if (expiry > now) break
+      seen.delete(id)
+    }
+    if (!seen.has(event.event_id)) {
+      if (seen.size >= 200_000) seen.delete(seen.keys().next().value as string)
+      seen.set(event.event_id, now + 30 * 60_000)
+      events.emit("event", event)
+    }
+    res.writeHead(204).end()
+  })
 })()
 
 interface LoadResult {
@@ -470,18 +471,15 @@ const CANDIDATES: ReadonlyArray<Candidate & { readonly id: string }> = [
     label: "bisect: our verifySignature + JSON.parse in a fiber",
     start: async () => {
       const v = await Effect.runPromise(makeVerifier({ secret: SECRET }))
-      return nodeServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (chunk: Buffer) => chunks.push(chunk))
-        req.on("end", () => {
-          const body = Buffer.concat(chunks)
+      return nodeServer(
+        withBody((req, res, body) => {
           Effect.runFork(
             Effect.map(v.verifySignature({ body, headers: req.headers }), () =>
               JSON.parse(body.toString("utf8"))
             )
           ).addObserver((exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end())
         })
-      })()
+      )()
     }
   },
   {
@@ -489,15 +487,13 @@ const CANDIDATES: ReadonlyArray<Candidate & { readonly id: string }> = [
     label: "bisect: our verify (signature + Schema) in a fiber",
     start: async () => {
       const v = await Effect.runPromise(makeVerifier({ secret: SECRET }))
-      return nodeServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (chunk: Buffer) => chunks.push(chunk))
-        req.on("end", () => {
-          Effect.runFork(v.verify({ body: Buffer.concat(chunks), headers: req.headers })).addObserver(
-            (exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
+      return nodeServer(
+        withBody((req, res, body) => {
+          Effect.runFork(v.verify({ body, headers: req.headers })).addObserver((exit) =>
+            res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
           )
         })
-      })()
+      )()
     }
   },
   {
@@ -505,27 +501,23 @@ const CANDIDATES: ReadonlyArray<Candidate & { readonly id: string }> = [
     label: "bisect: service.receive in Effect.runFork, no subscriber",
     start: async () => {
       const service = await Effect.runPromise(LinqWebhooks.make({ secret: SECRET, dedupeCapacity: 200_000 }))
-      return nodeServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (chunk: Buffer) => chunks.push(chunk))
-        req.on("end", () => {
-          Effect.runFork(service.receive({ body: Buffer.concat(chunks), headers: req.headers })).addObserver(
-            (exit) => res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
+      return nodeServer(
+        withBody((req, res, body) => {
+          Effect.runFork(service.receive({ body, headers: req.headers })).addObserver((exit) =>
+            res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
           )
         })
-      })()
+      )()
     }
   },
   {
     id: "unwrap-fiber",
     label: "unwrap in a fiber per request (runFork + observer)",
-    start: nodeServer((req, res) => {
-      const chunks: Array<Buffer> = []
-      req.on("data", (chunk: Buffer) => chunks.push(chunk))
-      req.on("end", () => {
+    start: nodeServer(
+      withBody((req, res, body) => {
         Effect.runFork(
           Effect.sync(() =>
-            official.webhooks.unwrap(Buffer.concat(chunks).toString("utf8"), {
+            official.webhooks.unwrap(body.toString("utf8"), {
               headers: req.headers as Record<string, string>
             })
           )
@@ -533,7 +525,7 @@ const CANDIDATES: ReadonlyArray<Candidate & { readonly id: string }> = [
           res.writeHead(Exit.isSuccess(exit) ? 204 : 401).end()
         })
       })
-    })
+    )
   },
   {
     id: "node-nodecrypto",
