@@ -22,7 +22,6 @@
  *    for this SDK's sliding window and, for comparison, effect/persistence's
  *    `RateLimiter` on `layerStoreRedis` (fixed window and token bucket).
  */
-import { createHmac } from "node:crypto"
 import { getChat } from "@linq-effect/client"
 import { LinqHttpClient, LinqShared } from "@linq-effect/http"
 import { FakeLinq } from "@linq-effect/testing"
@@ -32,10 +31,10 @@ import * as RedisServer from "../replicas/redisServer.js"
 import type { CallsResult, CallsTask } from "../replicas/replica.js"
 import { runReplicas } from "../replicas/replicas.js"
 import { busiestWindow } from "../replicas/window.js"
+import { body, participantEvent, SECRET, standardHeaders } from "../../packages/webhooks/test/testkit.js"
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick")
 const CALLS = QUICK ? 500 : 5_000
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 const chatId = FakeLinq.chats.iMessageGroup
 
 const quantile = (sorted: ReadonlyArray<number>, q: number) =>
@@ -81,41 +80,13 @@ const perCallLimiter = (redisUrl: string) =>
     return { none: yield* run(none), local: yield* run(local), shared: yield* run(shared) }
   })
 
+/** A distinct signed delivery, signed now with the tests' oracle. */
 const signed = (i: number) => {
   const id = `bench-${i}-${Math.random().toString(36).slice(2)}`
-  const body = JSON.stringify({
-    api_version: "v3",
-    webhook_version: "2026-02-03",
-    event_type: "participant.added",
-    event_id: id,
-    created_at: new Date().toISOString(),
-    trace_id: "trace-bench",
-    partner_id: "partner-1",
-    data: {
-      handle: "+12223334444",
-      chat_id: chatId,
-      added_at: "2026-02-03T09:59:58Z",
-      participant: {
-        id: "h-1",
-        handle: "+12223334444",
-        service: "iMessage",
-        joined_at: "2026-02-03T09:59:58Z",
-        status: "active",
-        left_at: null,
-        is_me: false
-      }
-    }
-  })
-  const timestamp = String(Math.floor(Date.now() / 1000))
-  const key = Buffer.from(SECRET.replace(/^whsec_/, ""), "base64")
-  const signature = createHmac("sha256", key).update(`msg_${id}.${timestamp}.`).update(body).digest("base64")
+  const text = body(participantEvent({ id }))
   return {
-    body,
-    headers: {
-      "webhook-id": `msg_${id}`,
-      "webhook-timestamp": timestamp,
-      "webhook-signature": `v1,${signature}`
-    }
+    body: text,
+    headers: standardHeaders(text, { id: `msg_${id}`, timestamp: Math.floor(Date.now() / 1000) })
   }
 }
 

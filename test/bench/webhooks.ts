@@ -42,7 +42,6 @@
  * `profileCandidate`).
  */
 import { spawn } from "node:child_process"
-import { createHmac } from "node:crypto"
 import { EventEmitter } from "node:events"
 import { mkdir, writeFile } from "node:fs/promises"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
@@ -55,9 +54,9 @@ import { Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
 import { Mac, SecureRandom } from "effect/crypto"
 import { HttpServerRequest, HttpServerResponse } from "effect/http"
 import { Pool } from "undici"
+import { body, bothHeaders, participantEvent, SECRET } from "../../packages/webhooks/test/testkit.js"
 
 const QUICK = process.env.BENCH_QUICK === "1" || process.argv.includes("--quick")
-const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 const BODIES = QUICK ? 2_000 : 20_000
 const VERIFY_MS = QUICK ? 500 : 3_000
 const LOAD_MS = Number(process.env.BENCH_LOAD_MS ?? (QUICK ? 1_000 : 5_000))
@@ -70,52 +69,15 @@ interface Delivery {
   readonly headers: Record<string, string>
 }
 
-const keyBytes = Buffer.from(SECRET.slice("whsec_".length), "base64")
+/** Distinct signed deliveries (both header sets, as Linq sends them), signed now with the tests' oracle. */
 const makeDeliveries = (count: number, prefix: string): Array<Delivery> => {
-  const timestamp = String(Math.floor(Date.now() / 1000))
+  const timestamp = Math.floor(Date.now() / 1000)
   return Array.from({ length: count }, (_, i) => {
     const id = `${prefix}-${i}`
-    const body = JSON.stringify(
-      {
-        api_version: "v3",
-        webhook_version: "2026-02-03",
-        event_type: "participant.added",
-        event_id: `evt-${id}`,
-        created_at: "2026-02-03T10:00:00Z",
-        trace_id: `trace-${id}`,
-        partner_id: "partner-1",
-        data: {
-          handle: "+12223334444",
-          chat_id: "550e8400-e29b-41d4-a716-446655440000",
-          added_at: "2026-02-03T09:59:58Z",
-          participant: {
-            id: "h-1",
-            handle: "+12223334444",
-            service: "iMessage",
-            joined_at: "2026-02-03T09:59:58Z",
-            status: "active",
-            left_at: null,
-            is_me: false
-          }
-        }
-      },
-      null,
-      2
-    )
-    const msgId = `msg_${id}`
-    const standard = createHmac("sha256", keyBytes).update(`${msgId}.${timestamp}.${body}`).digest("base64")
-    const legacy = createHmac("sha256", SECRET).update(`${timestamp}.${body}`).digest("hex")
+    const text = body(participantEvent({ id: `evt-${id}` }))
     return {
-      body,
-      headers: {
-        "content-type": "application/json",
-        "webhook-id": msgId,
-        "webhook-timestamp": timestamp,
-        "webhook-signature": `v1,${standard}`,
-        "x-webhook-timestamp": timestamp,
-        "x-webhook-signature": legacy,
-        "x-webhook-event": "participant.added"
-      }
+      body: text,
+      headers: { "content-type": "application/json", ...bothHeaders(text, { id: `msg_${id}`, timestamp }) }
     }
   })
 }
@@ -187,8 +149,8 @@ const benchVerification = async () => {
   const legacyOnly = deliveries.map(({ body, headers }) => ({
     body,
     headers: {
-      "x-webhook-timestamp": headers["x-webhook-timestamp"] as string,
-      "x-webhook-signature": headers["x-webhook-signature"] as string
+      "x-webhook-timestamp": headers["X-Webhook-Timestamp"] as string,
+      "x-webhook-signature": headers["X-Webhook-Signature"] as string
     }
   }))
   const rows = [
