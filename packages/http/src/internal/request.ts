@@ -7,7 +7,6 @@
  */
 import { Context, Effect, pipe, Redacted, Result, Tracer } from "effect"
 import { Headers, HttpBody, HttpClient, HttpClientRequest, HttpTraceContext } from "effect/http"
-import { headersProblem } from "./options.js"
 
 export const USER_AGENT = "linq-effect/1.0.0"
 
@@ -87,18 +86,15 @@ export const baseHeaders = (
 
 /**
  * A call's own headers over the base headers. They may replace any header
- * but `Authorization` (in any spelling), which is dropped from them. A bad
- * name or a value with a line break is refused.
+ * but `Authorization` (in any spelling), which is dropped from them. They
+ * were checked before (`checkCallOptions` in execute.ts: a bad one is
+ * `InvalidOption`), so they are not checked again here.
  */
 export const withCallHeaders = (
   base: Headers.Headers,
   extra: Readonly<Record<string, string>> | undefined
-): Result.Result<Headers.Headers, string> => {
-  if (extra === undefined) return Result.succeed(base)
-  const problem = headersProblem(extra)
-  if (problem !== undefined) return Result.fail(problem)
-  return Result.succeed(Headers.merge(base, Headers.remove(Headers.fromInput(extra), "authorization")))
-}
+): Headers.Headers =>
+  extra === undefined ? base : Headers.merge(base, Headers.remove(Headers.fromInput(extra), "authorization"))
 
 /** What a call asks for, as far as building its request goes. */
 export interface CallShape {
@@ -110,20 +106,18 @@ export interface CallShape {
   readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
-/** The platform request of a call, with the full URL; a failure says why it cannot be sent. */
+/** The platform request of a call, with the full URL; a failure says why its path cannot be filled. */
 export const buildRequest = (
   baseUrl: string,
   headers: Headers.Headers,
   call: CallShape
 ): Result.Result<HttpClientRequest.HttpClientRequest, string> =>
-  Result.flatMap(fillPath(call.path, call.params), (path) =>
-    Result.map(withCallHeaders(headers, call.headers), (headers) =>
-      HttpClientRequest.make(call.method)(baseUrl + path, {
-        headers,
-        ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
-        ...(call.body === undefined ? {} : { body: HttpBody.jsonUnsafe(call.body) })
-      })
-    )
+  Result.map(fillPath(call.path, call.params), (path) =>
+    HttpClientRequest.make(call.method)(baseUrl + path, {
+      headers: withCallHeaders(headers, call.headers),
+      ...(call.urlParams === undefined ? {} : { urlParams: call.urlParams }),
+      ...(call.body === undefined ? {} : { body: HttpBody.jsonUnsafe(call.body) })
+    })
   )
 
 /**
