@@ -18,7 +18,7 @@ import { decoderFor } from "./answer.js"
 import { sendOnce } from "./attempt.js"
 import { attemptCounter } from "./metrics.js"
 import type { Settings } from "./options.js"
-import { checkTimeout, headersProblem } from "./options.js"
+import { checkTimeout, headersProblem, retriesProblem } from "./options.js"
 import type { Limiter } from "./rateLimit.js"
 import { buildRequest } from "./request.js"
 import { timeoutFail } from "./timeout.js"
@@ -65,9 +65,8 @@ const checkCallOptions = (
     timeout = checked.success
   }
   const retries = request.maxRetries ?? layerRetries
-  if (!Number.isSafeInteger(retries) || retries < 0) {
-    return invalid("maxRetries", retries, `maxRetries must be a whole number >= 0, got ${describe(retries)}`)
-  }
+  const badRetries = retriesProblem(retries)
+  if (badRetries !== undefined) return invalid("maxRetries", retries, badRetries)
   const headers = headersProblem(request.headers)
   if (headers !== undefined) return invalid("headers", "(not shown)", headers)
   return Result.succeed({ timeout, retries })

@@ -117,6 +117,10 @@ export const checkTimeout = (input: Duration.Input): Result.Result<Duration.Dura
 const isCount = (n: unknown, min: number): n is number =>
   typeof n === "number" && Number.isSafeInteger(n) && n >= min
 
+/** Why a `maxRetries` cannot be used, if it cannot (the layer's and a call's alike). */
+export const retriesProblem = (maxRetries: number): string | undefined =>
+  isCount(maxRetries, 0) ? undefined : `maxRetries must be a whole number >= 0, got ${maxRetries}`
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /**
  * What a header value may hold: tab, space, visible ASCII and Latin-1 (0x80 to 0xff), as
@@ -148,8 +152,8 @@ export const resolve = (options: RawOptions): Result.Result<Settings, Problem> =
   const timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT)
   if (Result.isFailure(timeout)) return problem("timeout", timeout.failure)
   const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES
-  if (!isCount(maxRetries, 0))
-    return problem("maxRetries", `maxRetries must be a whole number >= 0, got ${maxRetries}`)
+  const badRetries = retriesProblem(maxRetries)
+  if (badRetries !== undefined) return problem("maxRetries", badRetries)
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   if (!isCount(maxResponseBytes, 1)) {
     return problem(
